@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine:
+#   make serve   set up, build and serve the site with live reload at http://127.0.0.1:8000/
+#   make test    set up, build the site strictly, and run every test (unit, page fences, browser)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test setup clean
+
+serve: setup
+	$(BIN)/mkdocs serve --livereload
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+test: build
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-torch.txt constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --quiet -r requirements-torch.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+clean:
+	rm -rf site .cache

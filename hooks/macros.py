@@ -1,0 +1,33 @@
+"""Variables and macros for pages with ``render_macros: true`` (mkdocs-macros-plugin).
+
+Pages state numbers by computing them here at build time from the tested code in
+``snippets/``, never by typing them: ``{{ ls.optimal_logit_gap(10, 0.1) | round(3) }}``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # so `snippets` and `hooks` import as packages during the build
+
+from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
+from snippets import label_smoothing  # noqa: E402
+
+
+def vector(values, digits: int = 3) -> str:
+    """Format a 1-D array as ``[0.025, 0.925]`` for prose and math."""
+    return "[" + ", ".join(f"{v:.{digits}g}" for v in np.ravel(values)) + "]"
+
+
+def define_env(env) -> None:
+    env.variables["ls"] = label_smoothing
+    env.filter(vector)
+
+    @env.macro
+    def concept_catalog() -> dict:
+        """Concept pages grouped by domain, read from their front matter."""
+        return concepts_by_domain(read_concepts(env.conf["docs_dir"]))
