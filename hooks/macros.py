@@ -6,12 +6,14 @@ Pages state numbers by computing them here at build time from the tested code in
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
 sys.path.insert(0, str(ROOT))  # so `snippets` and `hooks` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
@@ -26,6 +28,13 @@ def vector(values, digits: int = 3) -> str:
 def define_env(env) -> None:
     env.variables["ls"] = label_smoothing
     env.filter(vector)
+
+    @env.macro
+    def vocab_scale_table() -> str:
+        """The committed vocabulary-scale benchmark (benchmarks/results/) as a Markdown table."""
+        from benchmarks.vocab_scale import markdown_table
+
+        return markdown_table(json.loads(VOCAB_SCALE_RESULTS.read_text(encoding="utf-8")))
 
     @env.macro
     def concept_catalog() -> dict:
