@@ -1,0 +1,51 @@
+"""Images that neither shift the layout nor load before they are needed.
+
+Every ``<img>`` of a local SVG or PNG gets its intrinsic ``width`` and ``height`` (so the browser
+reserves the space and the layout does not shift when it loads), ``loading="lazy"`` and
+``decoding="async"``, unless the author set them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+from urllib.parse import unquote
+
+from mkdocs.structure.files import Files
+
+IMG = re.compile(r"<img\b[^>]*>")
+SRC = re.compile(r'\bsrc="([^"]+)"')
+SVG_SIZE = re.compile(rb"<svg\b[^>]*?\bwidth=\"([\d.]+)(pt|px)?\"[^>]*?\bheight=\"([\d.]+)(pt|px)?\"", re.S)
+PX_PER_UNIT = {b"pt": 4 / 3, b"px": 1.0, None: 1.0}
+
+
+def intrinsic_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height in CSS pixels of an SVG or PNG, or None if unknown."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return struct.unpack(">II", data[16:24])
+    match = SVG_SIZE.search(data[:4096])
+    if match:
+        width, w_unit, height, h_unit = match.groups()
+        return round(float(width) * PX_PER_UNIT[w_unit]), round(float(height) * PX_PER_UNIT[h_unit])
+    return None
+
+
+def on_page_content(html: str, page, config, files: Files) -> str:
+    def improve(match: re.Match[str]) -> str:
+        tag = match[0]
+        src = SRC.search(tag)
+        if not src or re.match(r"^(https?:|data:|//)", src[1]):
+            return tag
+        # By now MkDocs has made src relative to the page's URL, which for files is their path.
+        file = files.get_file_from_path(posixpath.normpath(posixpath.join(page.url, unquote(src[1]))))
+        extra = []
+        size = intrinsic_size(file.content_bytes) if file is not None else None
+        if size and " width=" not in tag:
+            extra.append(f'width="{size[0]}" height="{size[1]}"')
+        for attribute, value in (("loading", "lazy"), ("decoding", "async")):
+            if f" {attribute}=" not in tag:
+                extra.append(f'{attribute}="{value}"')
+        return tag[:4] + " " + " ".join(extra) + tag[4:] if extra else tag
+
+    return IMG.sub(improve, html)
