@@ -1,0 +1,179 @@
+"""Calibration in plain NumPy: reliability diagrams, ECE, and temperature scaling.
+
+Follows Guo et al. 2017, "On Calibration of Modern Neural Networks": equal-width
+bins on the top-label confidence, ECE as in their Eq. 3, and one temperature
+T > 0 fitted by minimizing the negative log-likelihood on held-out data.
+Classes lie on the last axis; any leading batch shape is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from snippets.label_smoothing import (
+    FloatArray,
+    IntArray,
+    _check_finite,
+    _check_labels,
+    _check_logits,
+    _check_probabilities,
+    _softmax,
+)
+
+
+class ReliabilityDiagram(NamedTuple):
+    """Per-bin statistics of top-label confidence, one entry per bin.
+
+    Attributes
+    ----------
+    edges : ndarray, shape (n_bins + 1,)
+        Bin edges on [0, 1]; bin m holds confidences in (edges[m], edges[m + 1]].
+    confidence : ndarray, shape (n_bins,)
+        Mean top-label probability in each bin (NaN for an empty bin).
+    accuracy : ndarray, shape (n_bins,)
+        Fraction of the bin's examples whose top label is correct (NaN if empty).
+    count : ndarray of int, shape (n_bins,)
+        Number of examples in each bin.
+    """
+
+    edges: FloatArray
+    confidence: FloatArray
+    accuracy: FloatArray
+    count: IntArray
+
+
+def _check_n_bins(n_bins: int) -> int:
+    """Return ``n_bins`` as an int, or raise if it is not an integer >= 1."""
+    if int(n_bins) != n_bins or n_bins < 1:
+        raise ValueError(f"n_bins must be an integer >= 1, got {n_bins}")
+    return int(n_bins)
+
+
+# --8<-- [start:reliability_diagram]
+def reliability_diagram(probs: npt.ArrayLike, labels: npt.ArrayLike, n_bins: int = 15) -> ReliabilityDiagram:
+    """Bin examples by top-label confidence; report each bin's confidence and accuracy.
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., K)
+        Predicted probabilities; each row sums to 1.
+    labels : array_like of int, shape (...)
+        True class indices in [0, K).
+    n_bins : int, default 15
+        Number of equal-width bins on [0, 1].
+
+    Returns
+    -------
+    ReliabilityDiagram
+        ``edges``, and per bin the mean ``confidence``, the ``accuracy`` and the ``count``.
+        A perfectly calibrated model has accuracy equal to confidence in every bin.
+    """
+    p = _check_logits(probs, "probs")
+    _check_probabilities(p, "probs")
+    labels, _ = _check_labels(labels, p.shape[:-1], p.shape[-1])
+    n_bins = _check_n_bins(n_bins)
+    if labels.size == 0:
+        raise ValueError(f"probs must hold at least one example, got shape {p.shape}")
+
+    confidence = p.max(axis=-1).ravel()
+    correct = (p.argmax(axis=-1) == labels).ravel()
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    # searchsorted(side="left") - 1 puts c in bin m when edges[m] < c <= edges[m + 1];
+    # the clip only catches rounding at the ends (c = 0 is impossible, c can be 1 + tiny).
+    bins = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
+    count = np.bincount(bins, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):  # empty bins become NaN
+        mean_confidence = np.bincount(bins, weights=confidence, minlength=n_bins) / count
+        accuracy = np.bincount(bins, weights=correct, minlength=n_bins) / count
+    return ReliabilityDiagram(edges, mean_confidence, accuracy, count)
+# --8<-- [end:reliability_diagram]
+
+
+# --8<-- [start:expected_calibration_error]
+def expected_calibration_error(probs: npt.ArrayLike, labels: npt.ArrayLike, n_bins: int = 15) -> float:
+    """Expected calibration error (Guo et al. 2017, Eq. 3).
+
+    ``ECE = sum_m (|B_m| / n) * |acc(B_m) - conf(B_m)|`` over equal-width bins
+    ``B_m`` of top-label confidence; empty bins contribute nothing.
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., K)
+        Predicted probabilities; each row sums to 1.
+    labels : array_like of int, shape (...)
+        True class indices in [0, K).
+    n_bins : int, default 15
+        Number of bins (Guo et al. use 15).
+
+    Returns
+    -------
+    float
+        In [0, 1]; 0 means confidence matches accuracy in every bin.
+    """
+    diagram = reliability_diagram(probs, labels, n_bins)
+    filled = diagram.count > 0
+    gaps = np.abs(diagram.accuracy[filled] - diagram.confidence[filled])
+    return float(np.sum(diagram.count[filled] / diagram.count.sum() * gaps))
+# --8<-- [end:expected_calibration_error]
+
+
+def _nll_slope_and_curvature(z: FloatArray, z_true: FloatArray, beta: float) -> tuple[float, float]:
+    """First and second derivatives, in beta = 1/T, of mean NLL(softmax(beta * z)).
+
+    NLL(beta) = mean(logsumexp(beta z) - beta z_y), so its slope is
+    mean(E_p[z] - z_y) and its curvature mean(Var_p[z]) >= 0: NLL is convex in beta.
+    """
+    p = _softmax(beta * z)
+    expected = np.sum(p * z, axis=-1)
+    variance = np.sum(p * (z - expected[..., None]) ** 2, axis=-1)
+    return float(np.mean(expected - z_true)), float(np.mean(variance))
+
+
+# --8<-- [start:fit_temperature]
+def fit_temperature(logits: npt.ArrayLike, labels: npt.ArrayLike) -> float:
+    """The single temperature T > 0 that minimizes the NLL of ``softmax(logits / T)``.
+
+    Fit it on held-out data, then divide test logits by it. Dividing by T never
+    changes the arg-max, so accuracy is unchanged (Guo et al. 2017, Sec. 4.2).
+
+    Parameters
+    ----------
+    logits : array_like, shape (..., K)
+        Finite held-out logits.
+    labels : array_like of int, shape (...)
+        Their true class indices in [0, K).
+
+    Returns
+    -------
+    float
+        T > 1 softens over-confident predictions; T < 1 sharpens under-confident ones.
+    """
+    z = _check_logits(logits).astype(np.float64)
+    _check_finite(z, "logits")
+    labels, _ = _check_labels(labels, z.shape[:-1], z.shape[-1])
+    z_true = np.take_along_axis(z, labels[..., None], axis=-1)[..., 0]
+
+    # The NLL is convex in beta = 1/T with slope mean(E_p[z] - z_y); find where it is 0.
+    # At beta = 0 (T = inf) the slope is mean(mean_k z - z_y); as beta -> inf (T -> 0)
+    # it tends to mean(max_k z - z_y). A minimum at some T > 0 needs them of opposite signs.
+    if np.mean(z.mean(axis=-1) - z_true) >= 0:
+        raise ValueError("logits rank the true labels no better than chance: the NLL falls as T -> inf")
+    if np.all(z_true == z.max(axis=-1)):
+        raise ValueError("logits put every true label on top: the NLL falls as T -> 0, with no minimum")
+
+    low, high = 0.0, 1.0  # slope(low) < 0; grow high until slope(high) >= 0
+    while _nll_slope_and_curvature(z, z_true, high)[0] < 0:
+        low, high = high, 2 * high
+    beta = (low + high) / 2
+    for _ in range(100):  # Newton's method, kept inside the bracket by bisection
+        slope, curvature = _nll_slope_and_curvature(z, z_true, beta)
+        low, high = (beta, high) if slope < 0 else (low, beta)
+        step = slope / curvature if curvature > 0 else np.inf
+        beta = beta - step if low < beta - step < high else (low + high) / 2
+        if abs(step) <= 1e-12 * beta or high - low <= 1e-12 * high:
+            break
+    return 1 / beta
+# --8<-- [end:fit_temperature]
