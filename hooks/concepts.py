@@ -31,7 +31,7 @@ DOI_URL = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
 ARXIV_URL = re.compile(r"^https://arxiv\.org/abs/\d{4}\.\d{4,5}$")
 CITATION = re.compile(r"\[\^([A-Za-z][\w-]*)\](?!:)")
 REFERENCE_FIELDS = ("authors", "title", "venue", "year", "url")
-CODE = re.compile(r"^(\s*)(```|~~~).*?^\1\2|`[^`\n]+`", re.S | re.M)
+CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2|`[^`\n]+`", re.S | re.M)
 
 
 class ConceptError(PluginError):
