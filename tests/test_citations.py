@@ -1,0 +1,122 @@
+"""The bibliography and the pages agree.
+
+* every ``[^key]`` a page cites has an entry in ``docs/references.yml``;
+* every entry has authors, title, venue, year and a well-formed DOI or arXiv URL;
+* no entry is unused: each is cited by some page or listed in some page's ``concept.papers``.
+
+Parsing is the build's own (``hooks/concepts.py``), so this test and the site cannot disagree
+about what counts as a citation.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.exceptions import PluginError
+
+from hooks.concepts import (
+    ARXIV_URL,
+    CITATION,
+    CODE,
+    DOI_URL,
+    REFERENCE_FIELDS,
+    REFERENCES_FILE,
+    load_references,
+    read_concepts,
+)
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+PAGES = sorted(DOCS.rglob("*.md"))
+RAW = yaml.safe_load((DOCS / REFERENCES_FILE).read_text(encoding="utf-8")) or {}
+
+
+def cited_keys(markdown: str) -> set[str]:
+    """Keys cited as footnotes in prose (code spans and fences are examples, not citations)."""
+    defined = set(re.findall(r"^\[\^([\w-]+)\]:", markdown, flags=re.M))
+    return {key for key in CITATION.findall(CODE.sub("", markdown)) if key not in defined}
+
+
+def page_id(path: Path) -> str:
+    return path.relative_to(DOCS).as_posix()
+
+
+def test_bibliography_loads_and_is_not_empty():
+    references = load_references(DOCS)  # raises on a missing field or a malformed URL
+    assert references, "docs/references.yml has no entries"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=page_id)
+def test_every_citation_resolves(path: Path):
+    unknown = sorted(cited_keys(path.read_text(encoding="utf-8")) - RAW.keys())
+    assert not unknown, f"{page_id(path)} cites {unknown}, missing from docs/{REFERENCES_FILE}"
+
+
+@pytest.mark.parametrize("key", sorted(RAW), ids=str)
+def test_reference_is_complete(key: str):
+    entry = RAW[key] or {}
+    missing = [field for field in REFERENCE_FIELDS if not entry.get(field)]
+    assert not missing, f"reference {key!r} lacks {missing}"
+    assert isinstance(entry["year"], int) and 1900 < entry["year"] < 2100, entry["year"]
+
+
+@pytest.mark.parametrize("key", sorted(RAW), ids=str)
+def test_reference_url_is_doi_or_arxiv(key: str):
+    url = RAW[key]["url"]
+    assert DOI_URL.match(url) or ARXIV_URL.match(url), (
+        f"reference {key!r}: {url!r} is neither https://doi.org/10.… nor https://arxiv.org/abs/NNNN.NNNNN"
+    )
+
+
+def test_no_reference_is_unused():
+    used = set()
+    for path in PAGES:
+        used |= cited_keys(path.read_text(encoding="utf-8"))
+    for concept in read_concepts(DOCS).values():
+        used |= {paper.reference.key for paper in concept.papers}
+    unused = sorted(RAW.keys() - used)
+    assert not unused, f"docs/{REFERENCES_FILE} entries cited by no page: {unused}"
+
+
+# --- the checks above catch what they claim to catch ---------------------------
+
+
+def test_citation_parsing_ignores_code_and_definitions():
+    text = "Prose[^a] and `[^b]` in code.\n\n```md\n[^c]\n```\n\n[^d]: defined here\nUse[^d]."
+    assert cited_keys(text) == {"a"}
+
+
+def test_prose_between_two_fences_is_still_prose():
+    """Regression: a fence pattern that let ``^\\s*`` swallow the blank line before a fence
+    matched from one fence to the next and hid every citation in the prose between them."""
+    text = "Intro.\n\n```python\nx = 1\n```\n\nMiddle[^b].\n\n```python\ny = 2\n```\n"
+    assert cited_keys(text) == {"b"}
+    tabbed = '=== "Tab"\n\n    ```python\n    z = 3\n    ```\n\nAfter[^c].\n\n```python\nw = 4\n```\n'
+    assert cited_keys(tabbed) == {"c"}
+
+
+@pytest.mark.parametrize(
+    "url, ok",
+    [
+        ("https://arxiv.org/abs/1906.02629", True),
+        ("https://doi.org/10.1109/CVPR.2016.308", True),
+        ("http://arxiv.org/abs/1906.02629", False),
+        ("https://arxiv.org/pdf/1906.02629", False),
+        ("https://arxiv.org/abs/1906.02629v2", False),
+        ("https://doi.org/1109/x", False),
+        ("https://example.com/paper.pdf", False),
+    ],
+)
+def test_url_patterns(url: str, ok: bool):
+    assert bool(DOI_URL.match(url) or ARXIV_URL.match(url)) is ok
+
+
+def test_loader_rejects_a_bad_url(tmp_path: Path):
+    (tmp_path / REFERENCES_FILE).write_text(
+        "bad:\n  authors: A\n  title: T\n  venue: V\n  year: 2020\n  url: https://example.com/x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PluginError, match="bad"):
+        load_references(tmp_path)
