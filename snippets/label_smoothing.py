@@ -167,7 +167,8 @@ def softmax(logits: npt.ArrayLike) -> FloatArray:
 
 def _softmax(z: FloatArray) -> FloatArray:
     # Subtracting the row maximum leaves softmax unchanged and keeps exp() <= 1.
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    e = z - z.max(axis=-1, keepdims=True)
+    np.exp(e, out=e)  # in place: one (..., K) array in all
     e /= e.sum(axis=-1, keepdims=True)
     return e
 # --8<-- [end:softmax]
@@ -384,7 +385,8 @@ def smoothed_cross_entropy_grad(
     label_weight = counted * class_weight[labels][..., None]  # w_y, and 0 where ignored
     smooth = (alpha / num_classes) * counted  # alpha/K, and 0 where ignored
     # d/dz of (1 - a) w_y (lse - z_y) + (a/K) sum_c w_c (lse - z_c), using d lse/dz = p:
-    grad = ((1 - alpha) * label_weight + smooth * class_weight.sum()) * _softmax(z)
+    grad = _softmax(z)
+    grad *= (1 - alpha) * label_weight + smooth * class_weight.sum()
     grad -= smooth * class_weight
     true_class = np.take_along_axis(grad, labels[..., None], axis=-1)
     np.put_along_axis(grad, labels[..., None], true_class - (1 - alpha) * label_weight, axis=-1)
