@@ -53,7 +53,9 @@ def _check_n_bins(n_bins: int) -> int:
 
 
 # --8<-- [start:reliability_diagram]
-def reliability_diagram(probs: npt.ArrayLike, labels: npt.ArrayLike, n_bins: int = 15) -> ReliabilityDiagram:
+def reliability_diagram(
+    probs: npt.ArrayLike, labels: npt.ArrayLike, n_bins: int = 15
+) -> ReliabilityDiagram:
     """Bin examples by top-label confidence; report each bin's confidence and accuracy.
 
     Parameters
@@ -86,14 +88,18 @@ def reliability_diagram(probs: npt.ArrayLike, labels: npt.ArrayLike, n_bins: int
     bins = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
     count = np.bincount(bins, minlength=n_bins)
     with np.errstate(invalid="ignore", divide="ignore"):  # empty bins become NaN
-        mean_confidence = np.bincount(bins, weights=confidence, minlength=n_bins) / count
+        mean_confidence = (
+            np.bincount(bins, weights=confidence, minlength=n_bins) / count
+        )
         accuracy = np.bincount(bins, weights=correct, minlength=n_bins) / count
     return ReliabilityDiagram(edges, mean_confidence, accuracy, count)
 # --8<-- [end:reliability_diagram]
 
 
 # --8<-- [start:expected_calibration_error]
-def expected_calibration_error(probs: npt.ArrayLike, labels: npt.ArrayLike, n_bins: int = 15) -> float:
+def expected_calibration_error(
+    probs: npt.ArrayLike, labels: npt.ArrayLike, n_bins: int = 15
+) -> float:
     """Expected calibration error (Guo et al. 2017, Eq. 3).
 
     ``ECE = sum_m (|B_m| / n) * |acc(B_m) - conf(B_m)|`` over equal-width bins
@@ -120,7 +126,9 @@ def expected_calibration_error(probs: npt.ArrayLike, labels: npt.ArrayLike, n_bi
 # --8<-- [end:expected_calibration_error]
 
 
-def _nll_slope_and_curvature(z: FloatArray, z_true: FloatArray, beta: float) -> tuple[float, float]:
+def _nll_slope_and_curvature(
+    z: FloatArray, z_true: FloatArray, beta: float
+) -> tuple[float, float]:
     """First and second derivatives, in beta = 1/T, of mean NLL(softmax(beta * z)).
 
     NLL(beta) = mean(logsumexp(beta z) - beta z_y), so its slope is
@@ -160,9 +168,13 @@ def fit_temperature(logits: npt.ArrayLike, labels: npt.ArrayLike) -> float:
     # At beta = 0 (T = inf) the slope is mean(mean_k z - z_y); as beta -> inf (T -> 0)
     # it tends to mean(max_k z - z_y). A minimum at some T > 0 needs them of opposite signs.
     if np.mean(z.mean(axis=-1) - z_true) >= 0:
-        raise ValueError("logits rank the true labels no better than chance: the NLL falls as T -> inf")
+        raise ValueError(
+            "logits rank the true labels no better than chance: the NLL falls as T -> inf"
+        )
     if np.all(z_true == z.max(axis=-1)):
-        raise ValueError("logits put every true label on top: the NLL falls as T -> 0, with no minimum")
+        raise ValueError(
+            "logits put every true label on top: the NLL falls as T -> 0, with no minimum"
+        )
 
     low, high = 0.0, 1.0  # slope(low) < 0; grow high until slope(high) >= 0
     while _nll_slope_and_curvature(z, z_true, high)[0] < 0:

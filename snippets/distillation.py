@@ -37,7 +37,9 @@ def _check_soft_weight(soft_weight: float) -> float:
     return float(soft_weight)
 
 
-def _check_pair(student_logits: npt.ArrayLike, teacher_logits: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+def _check_pair(
+    student_logits: npt.ArrayLike, teacher_logits: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray]:
     """Validate student and teacher logits: same shape, finite, K >= 2."""
     student = _check_logits(student_logits, "student_logits")
     teacher = _check_logits(teacher_logits, "teacher_logits")
@@ -118,8 +120,14 @@ def distillation_loss_grad(
     temperature = _check_temperature(temperature)
     soft_weight = _check_soft_weight(soft_weight)
 
-    hard = smoothed_cross_entropy_grad(student, labels)  # already divided by the batch size
+    hard = smoothed_cross_entropy_grad(
+        student, labels
+    )  # already divided by the batch size
     positions = student.size // student.shape[-1]
-    soft = temperature * (_softmax(student / temperature) - _softmax(teacher / temperature)) / positions
+    soft = (
+        temperature
+        * (_softmax(student / temperature) - _softmax(teacher / temperature))
+        / positions
+    )
     return (1 - soft_weight) * hard + soft_weight * soft
 # --8<-- [end:distillation_loss_grad]

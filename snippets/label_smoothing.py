@@ -73,7 +73,9 @@ def _check_logits(logits: npt.ArrayLike, name: str = "logits") -> FloatArray:
     """
     z = _as_float(logits)
     if z.ndim == 0 or z.shape[-1] < 2:
-        raise ValueError(f"{name} must have at least 2 classes on the last axis, got shape {z.shape}")
+        raise ValueError(
+            f"{name} must have at least 2 classes on the last axis, got shape {z.shape}"
+        )
     return z
 
 
@@ -94,13 +96,19 @@ def _check_labels(
     """
     labels = np.asarray(labels)
     if not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be integer class indices, got dtype {labels.dtype}")
+        raise ValueError(
+            f"labels must be integer class indices, got dtype {labels.dtype}"
+        )
     if labels.shape != batch_shape:
         raise ValueError(
             f"labels must have shape {batch_shape} (the logits' shape without the class axis), "
             f"got {labels.shape}"
         )
-    keep = np.ones(labels.shape, dtype=bool) if ignore_index is None else labels != ignore_index
+    keep = (
+        np.ones(labels.shape, dtype=bool)
+        if ignore_index is None
+        else labels != ignore_index
+    )
     outside = keep & ((labels < 0) | (labels >= num_classes))
     if outside.any():
         allowed = f"[0, {num_classes})"
@@ -121,16 +129,22 @@ def _check_probabilities(probs: FloatArray, name: str) -> None:
     sums = probs.sum(axis=-1)
     off = np.abs(sums - 1) > np.sqrt(np.finfo(probs.dtype).eps)
     if off.any():
-        raise ValueError(f"{name} must sum to 1 over the last axis, got a row summing to {sums[off][0]}")
+        raise ValueError(
+            f"{name} must sum to 1 over the last axis, got a row summing to {sums[off][0]}"
+        )
 
 
-def _check_weight(weight: npt.ArrayLike | None, num_classes: int, dtype: np.dtype) -> FloatArray:
+def _check_weight(
+    weight: npt.ArrayLike | None, num_classes: int, dtype: np.dtype
+) -> FloatArray:
     """Return per-class weights of length ``num_classes`` (all ones when ``weight`` is None)."""
     if weight is None:
         return np.ones(num_classes, dtype=dtype)
     w = np.asarray(weight, dtype=dtype)
     if w.shape != (num_classes,):
-        raise ValueError(f"weight must have shape ({num_classes},), one entry per class, got {w.shape}")
+        raise ValueError(
+            f"weight must have shape ({num_classes},), one entry per class, got {w.shape}"
+        )
     _check_finite(w, "weight")
     if (w < 0).any():
         raise ValueError(f"weight must be non-negative, got {w[w < 0][0]}")
@@ -140,7 +154,9 @@ def _check_weight(weight: npt.ArrayLike | None, num_classes: int, dtype: np.dtyp
 def _check_reduction(reduction: str) -> None:
     """Raise unless ``reduction`` is one of PyTorch's three."""
     if reduction not in ("none", "mean", "sum"):
-        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+        raise ValueError(
+            f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}"
+        )
 
 
 # ------------------------------------------------------------------ softmax
@@ -200,7 +216,11 @@ def log_softmax(logits: npt.ArrayLike) -> FloatArray:
 
 # --8<-- [start:smooth_labels]
 def smooth_labels(
-    labels: npt.ArrayLike, num_classes: int, alpha: float, *, dtype: npt.DTypeLike = np.float64
+    labels: npt.ArrayLike,
+    num_classes: int,
+    alpha: float,
+    *,
+    dtype: npt.DTypeLike = np.float64,
 ) -> FloatArray:
     """Turn integer class indices into smoothed targets ``(1 - alpha) * onehot + alpha / K``.
 
@@ -225,7 +245,9 @@ def smooth_labels(
     labels = np.asarray(labels)
     labels, _ = _check_labels(labels, labels.shape, num_classes)
     targets = np.full(labels.shape + (num_classes,), alpha / num_classes, dtype=dtype)
-    np.put_along_axis(targets, labels[..., None], 1 - alpha + alpha / num_classes, axis=-1)
+    np.put_along_axis(
+        targets, labels[..., None], 1 - alpha + alpha / num_classes, axis=-1
+    )
     return targets
 # --8<-- [end:smooth_labels]
 
@@ -256,14 +278,16 @@ def smooth_targets(targets: npt.ArrayLike, alpha: float) -> FloatArray:
 # --------------------------------------------------------------------- loss
 
 
+# --8<-- [start:logsumexp_terms]
 def _logsumexp_terms(
-    rows: FloatArray, labels: IntArray, class_weight: FloatArray
+    logits: FloatArray, labels: IntArray, class_weight: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Per row of ``rows`` (shape (N, K)): ``lse - z_y`` and ``sum_c w_c (lse - z_c)``.
+    """Per position: ``lse - z_y`` and ``sum_c w_c (lse - z_c)``, each of shape (...).
 
     Works through the rows a chunk at a time in one reused scratch buffer, so
-    extra memory is about ``_CHUNK_BYTES`` whatever N is.
+    extra memory is about ``_CHUNK_BYTES`` whatever the batch size is.
     """
+    rows, labels = logits.reshape(-1, logits.shape[-1]), labels.reshape(-1)
     n, k = rows.shape
     chunk = max(1, _CHUNK_BYTES // (k * rows.itemsize))
     scratch = np.empty((min(chunk, n), k), dtype=rows.dtype)
@@ -274,7 +298,11 @@ def _logsumexp_terms(
         z = rows[start : start + chunk]
         if not np.isfinite(z).all():
             row, col = _first_non_finite(z)
-            raise ValueError(f"logits must be finite, got {z[row, col]} at row {start + row}, class {col}")
+            index = np.unravel_index(start + row, logits.shape[:-1]) + (col,)
+            index = tuple(int(i) for i in index)
+            raise ValueError(
+                f"logits must be finite, got {z[row, col]} at index {index}"
+            )
         # Both terms are differences, so shifting every logit of a row by its
         # maximum changes neither, and keeps exp() from overflowing.
         s = np.subtract(z, z.max(axis=1, keepdims=True), out=scratch[: len(z)])
@@ -283,7 +311,8 @@ def _logsumexp_terms(
         lse = np.log(np.exp(s, out=s).sum(axis=1))
         nll[start : start + chunk] = lse - s_y
         uniform[start : start + chunk] = total_weight * lse - weighted_sum
-    return nll, uniform
+    return nll.reshape(logits.shape[:-1]), uniform.reshape(logits.shape[:-1])
+# --8<-- [end:logsumexp_terms]
 
 
 # --8<-- [start:smoothed_cross_entropy]
@@ -332,8 +361,8 @@ def smoothed_cross_entropy(
     class_weight = _check_weight(weight, num_classes, z.dtype)
     _check_reduction(reduction)
 
-    nll, uniform = _logsumexp_terms(z.reshape(-1, num_classes), labels.reshape(-1), class_weight)
-    nll, uniform = nll.reshape(keep.shape), uniform.reshape(keep.shape)
+    # Per position: lse - z_y, and sum_c w_c (lse - z_c), a chunk of rows at a time.
+    nll, uniform = _logsumexp_terms(z, labels, class_weight)
     counted = keep.astype(z.dtype)  # 1 where the label counts, 0 where ignored
     label_weight = counted * class_weight[labels]  # w_y, and 0 where ignored
     loss = (1 - alpha) * label_weight * nll + (alpha / num_classes) * counted * uniform
@@ -381,7 +410,9 @@ def smoothed_cross_entropy_grad(
     class_weight = _check_weight(weight, num_classes, z.dtype)
     _check_reduction(reduction)
 
-    counted = keep.astype(z.dtype)[..., None]  # 1 where the label counts, 0 where ignored
+    counted = keep.astype(z.dtype)[
+        ..., None
+    ]  # 1 where the label counts, 0 where ignored
     label_weight = counted * class_weight[labels][..., None]  # w_y, and 0 where ignored
     smooth = (alpha / num_classes) * counted  # alpha/K, and 0 where ignored
     # d/dz of (1 - a) w_y (lse - z_y) + (a/K) sum_c w_c (lse - z_c), using d lse/dz = p:
@@ -389,7 +420,9 @@ def smoothed_cross_entropy_grad(
     grad *= (1 - alpha) * label_weight + smooth * class_weight.sum()
     grad -= smooth * class_weight
     true_class = np.take_along_axis(grad, labels[..., None], axis=-1)
-    np.put_along_axis(grad, labels[..., None], true_class - (1 - alpha) * label_weight, axis=-1)
+    np.put_along_axis(
+        grad, labels[..., None], true_class - (1 - alpha) * label_weight, axis=-1
+    )
 
     if reduction == "mean":
         total_weight = label_weight.sum()
@@ -455,6 +488,8 @@ def loss_floor(num_classes: int, alpha: float) -> float:
     true_p = 1 - alpha + alpha / num_classes
     other_p = alpha / num_classes
     # 0 * log 0 counts as 0: at alpha = 0 the wrong classes contribute nothing.
-    other_terms = (num_classes - 1) * other_p * math.log(other_p) if other_p > 0 else 0.0
+    other_terms = (
+        (num_classes - 1) * other_p * math.log(other_p) if other_p > 0 else 0.0
+    )
     return -(true_p * math.log(true_p) + other_terms)
 # --8<-- [end:loss_floor]

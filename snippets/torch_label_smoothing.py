@@ -12,7 +12,9 @@ import torch.nn.functional as F
 
 
 # --8<-- [start:torch_loss]
-def torch_loss(logits: torch.Tensor, labels: torch.Tensor, alpha: float = 0.1) -> torch.Tensor:
+def torch_loss(
+    logits: torch.Tensor, labels: torch.Tensor, alpha: float = 0.1
+) -> torch.Tensor:
     """Mean label-smoothed cross-entropy, PyTorch's built-in way (PyTorch >= 1.10).
 
     ``logits`` has shape (N, C) or (N, C, d1, ...); ``labels`` holds class indices.
@@ -22,7 +24,9 @@ def torch_loss(logits: torch.Tensor, labels: torch.Tensor, alpha: float = 0.1) -
 
 
 # --8<-- [start:torch_manual_loss]
-def torch_manual_loss(logits: torch.Tensor, labels: torch.Tensor, alpha: float = 0.1) -> torch.Tensor:
+def torch_manual_loss(
+    logits: torch.Tensor, labels: torch.Tensor, alpha: float = 0.1
+) -> torch.Tensor:
     """The same loss written out: (1 - alpha) * NLL + alpha * mean_k(-log p_k).
 
     ``logits`` has shape (N, C) here, classes last; no (N, C) target is built.
@@ -35,7 +39,9 @@ def torch_manual_loss(logits: torch.Tensor, labels: torch.Tensor, alpha: float =
 
 
 # --8<-- [start:torch_soft_targets]
-def torch_soft_targets_loss(logits: torch.Tensor, targets: torch.Tensor, alpha: float = 0.1) -> torch.Tensor:
+def torch_soft_targets_loss(
+    logits: torch.Tensor, targets: torch.Tensor, alpha: float = 0.1
+) -> torch.Tensor:
     """Label smoothing applied to probability targets of shape (N, C).
 
     PyTorch smooths them too: the target becomes ``targets * (1 - alpha) + alpha / C``.
