@@ -54,6 +54,15 @@ def test_every_citation_resolves(path: Path):
     assert not unknown, f"{page_id(path)} cites {unknown}, missing from docs/{REFERENCES_FILE}"
 
 
+@pytest.mark.parametrize("path", PAGES, ids=page_id)
+def test_no_citation_reads_as_a_definition(path: Path):
+    """``text[^key]: more`` mid-line renders as a footnote reference, but the build's CITATION
+    pattern skips any ``[^key]`` followed by a colon, so no footnote text would be generated."""
+    prose = CODE.sub("", path.read_text(encoding="utf-8"))
+    bad = re.findall(r"(?<!^)(?<!\n)\[\^([A-Za-z][\w-]*)\]:", prose)
+    assert not bad, f"{page_id(path)}: [^{bad[0]}] is followed by ':'; reword so it is not"
+
+
 @pytest.mark.parametrize("key", sorted(RAW), ids=str)
 def test_reference_is_complete(key: str):
     entry = RAW[key] or {}
