@@ -1,0 +1,288 @@
+"""Fixtures for the real-browser suite: the built site/ served on 127.0.0.1, and headless Chromium.
+
+Run after a strict build:
+
+    .venv/bin/mkdocs build --strict
+    .venv/bin/python -m pytest tests/browser -p no:markdown-docs -o addopts="" -q
+
+Chromium is the system one (Debian's ``chromium``); set ``CHROMIUM_PATH`` to use another binary.
+Nothing here skips: a missing site/ or a missing browser is a failure with a message saying why.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The built site; SITE_DIR points elsewhere (e.g. a private `mkdocs build -d` while others rebuild site/).
+SITE = Path(os.environ.get("SITE_DIR", ROOT / "site")).resolve()
+CONCEPT = "domains/optimization/label-smoothing/"
+LEGACY = "foundations/label-smoothing/"
+
+# Flags for a closed network: no background traffic, no first-run UI, no GPU.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/browser/ carries the `browser` marker (`-m "not browser"` skips it)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def chromium_path() -> str:
+    """The Chromium binary: $CHROMIUM_PATH, else `chromium` (or `chromium-browser`) on PATH."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium"
+
+
+def require_site() -> Path:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(
+            f"{SITE} has no index.html: run `.venv/bin/mkdocs build --strict` before the browser tests "
+            "(`make test` does both), or point SITE_DIR at a built site.",
+            pytrace=False,
+        )
+    return SITE
+
+
+# ------------------------------------------------------------------ page discovery
+
+
+def _sitemap_paths(site: Path) -> list[str]:
+    """Site-relative paths ("" for the landing page, "a/b/" otherwise) listed in sitemap.xml."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return []
+    ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [loc.text or "" for loc in ET.parse(sitemap).getroot().findall("sm:url/sm:loc", ns)]
+    base = min(locs, key=len) if locs else ""  # the landing page is the shortest URL
+    base_path = urlsplit(base).path
+    return [urlsplit(loc).path[len(base_path):] for loc in locs]
+
+
+def _redirect_page(html_file: Path) -> bool:
+    head = html_file.read_text(encoding="utf-8", errors="replace")[:2000]
+    return 'http-equiv="refresh"' in head
+
+
+def discover_pages(site: Path) -> list[str]:
+    """Every content page of the built site: the sitemap's entries plus every index.html under
+    domains/ (so a page missing from the nav is still tested), without redirect stubs."""
+    paths = set(_sitemap_paths(site))
+    for html in (site / "domains").rglob("index.html"):
+        paths.add(html.parent.relative_to(site).as_posix() + "/")
+    paths.add("")
+    pages = []
+    for path in paths:
+        html = site / path / "index.html"
+        if html.is_file() and not _redirect_page(html):
+            pages.append(path)
+    return sorted(pages, key=lambda p: (p.count("/"), p))
+
+
+def concept_neighbours(site_root: Path = ROOT) -> list[str]:
+    """The concept page's prerequisites and next pages, from its front matter, as site paths."""
+    import yaml
+
+    text = (site_root / "docs" / CONCEPT / "index.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---", 2)[1])
+    concept = front.get("concept", {})
+    docs = list(concept.get("prerequisites", [])) + list(concept.get("next", []))
+    return [re.sub(r"index\.md$", "", d) for d in docs]
+
+
+def lab_pages(pages: list[str]) -> list[str]:
+    return [p for p in pages if p.startswith(CONCEPT + "labs/")]
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrize `page_path` over the pages found in site/ (one id per page)."""
+    if "page_path" in metafunc.fixturenames:
+        pages = discover_pages(SITE) if (SITE / "index.html").is_file() else ["<site not built>"]
+        metafunc.parametrize("page_path", pages, ids=[p.rstrip("/") or "landing" for p in pages])
+
+
+# ------------------------------------------------------------------ server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves site/ as if it were deployed at this server's origin.
+
+    Material's instant navigation only intercepts links listed in sitemap.xml, whose URLs carry
+    `site_url` (another host, and no port). Material swaps in the page's protocol and hostname
+    but keeps the sitemap's port, so on 127.0.0.1:<port> no link would match and every click
+    would be a full page load. Rewriting the sitemap's base to this origin reproduces a real
+    deployment, where site_url is the origin the site is served from.
+    """
+
+    def log_message(self, format, *args):  # noqa: A002 - signature from the base class
+        pass
+
+    def do_GET(self):
+        if urlsplit(self.path).path.endswith("/sitemap.xml"):
+            file = Path(self.directory) / urlsplit(self.path).path.lstrip("/")
+            if file.is_file():
+                text = file.read_text(encoding="utf-8")
+                locs = re.findall(r"<loc>([^<]*)</loc>", text)
+                if locs:
+                    base = min(locs, key=len)
+                    host, port = self.server.server_address[:2]
+                    text = text.replace(base, f"http://{host}:{port}{urlsplit(base).path}")
+                body = text.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+        super().do_GET()
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+@dataclass
+class Server:
+    base_url: str
+    origin: str
+
+    def url(self, path: str = "") -> str:
+        return self.base_url + path.lstrip("/")
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    return require_site()
+
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path):
+    """site/ over http on 127.0.0.1 at a free port (search and instant navigation need http)."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        yield Server(base_url=origin + "/", origin=origin)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+# ------------------------------------------------------------------ browser
+
+
+@pytest.fixture(scope="session")
+def browser(site_dir):
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if not Path(executable).exists():
+        pytest.fail(
+            f"Chromium not found at {executable}: install Debian's `chromium` (.ci/run does) "
+            "or set CHROMIUM_PATH.",
+            pytrace=False,
+        )
+    with sync_playwright() as p:
+        try:
+            chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except PlaywrightError as error:
+            pytest.fail(f"Chromium at {executable} did not start: {error}", pytrace=False)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watch:
+    """What a page did while it loaded: console errors, failed and foreign requests."""
+
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+
+def new_page(browser, server: Server, *, width: int = 1280, height: int = 900, scheme: str = "light",
+             javascript: bool = True):
+    """A page in a fresh context that records problems and blocks every request that leaves
+    the local server (recorded as foreign, so the test fails instead of waiting on a network)."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        color_scheme=scheme,
+        java_script_enabled=javascript,
+        service_workers="block",
+    )
+    watch = Watch(origin=server.origin)
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(server.origin + "/") or url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            watch.foreign_requests.append(url)
+            r.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: watch.console_errors.append(f"{m.text} ({m.location.get('url')})")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: watch.console_errors.append(f"uncaught: {e}"))
+
+    def on_failed(request):
+        if request.url not in watch.foreign_requests:
+            watch.failed_requests.append(f"{request.url}: {request.failure}")
+
+    page.on("requestfailed", on_failed)
+    page.on("response", lambda r: watch.failed_requests.append(f"{r.url}: HTTP {r.status}")
+            if r.status >= 400 else None)
+    return context, page, watch
+
+
+@pytest.fixture
+def open_page(browser, server):
+    """open_page(path, **options) -> (page, watch); contexts are closed after the test."""
+    contexts = []
+
+    def _open(path: str, *, wait: bool = True, **options):
+        context, page, watch = new_page(browser, server, **options)
+        contexts.append(context)
+        if wait:
+            page.goto(server.url(path), wait_until="load")
+            page.wait_for_load_state("networkidle")
+        return page, watch
+
+    yield _open
+    for context in contexts:
+        context.close()
