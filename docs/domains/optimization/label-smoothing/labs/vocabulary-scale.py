@@ -1,0 +1,136 @@
+# %% [markdown]
+# # Lab: label smoothing at vocabulary scale
+#
+# The textbook way to compute the smoothed loss builds the target matrix $y_s$, shape
+# $N \times K$, then a log-probability matrix of the same shape, and multiplies them. For a
+# language model $K$ is the vocabulary (32,000 to 128,000 and more) and $N$ the number of
+# tokens in a batch, so those temporaries dominate memory. The library never builds them: it
+# uses
+#
+# $$\ell = (1-\alpha)\,(\mathrm{lse}(z) - z_y) + \alpha\,\Big(\mathrm{lse}(z) - \tfrac{1}{K}\textstyle\sum_k z_k\Big),$$
+#
+# and works through the rows a chunk at a time in one reused scratch buffer.
+#
+# **Data: synthetic.** Standard-normal float32 logits and uniform random labels: only the
+# shapes matter here. This is a *small, fast* version measured with `tracemalloc` (NumPy's
+# allocations, not counting the input logits). The full benchmark, at $N = 4096$ and
+# $K$ up to 128,000 and against PyTorch, is `benchmarks/vocab_scale.py`; its committed
+# results (`benchmarks/results/vocab_scale.json`) are shown on the concept page, in the section
+# on the vocabulary-scale memory trap.
+
+# %%
+import gc
+import tracemalloc
+
+import numpy as np
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from snippets.datasets import synthetic_logits
+from snippets.label_smoothing import log_softmax, smooth_labels, smoothed_cross_entropy
+from snippets.plotting import PALETTE, show, show_results, use_lab_style
+
+use_lab_style()
+ALPHA = 0.1
+MIB = 2**20
+
+
+def naive_loss(logits, labels, alpha):
+    """The textbook way, from library pieces: an explicit (N, K) target times (N, K) log-probs."""
+    targets = smooth_labels(labels, logits.shape[-1], alpha, dtype=logits.dtype)
+    return float(-(targets * log_softmax(logits)).sum(axis=-1).mean())
+
+
+def library_loss(logits, labels, alpha):
+    return float(smoothed_cross_entropy(logits, labels, alpha))
+
+
+def peak_extra_mib(fn, logits, labels):
+    """Peak memory NumPy allocates during one call, beyond the inputs that already exist."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        value = fn(logits, labels, ALPHA)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak / MIB, value
+
+
+def measure(n, k):
+    logits, labels = synthetic_logits(n, k, seed=0)
+    naive_mib, naive_value = peak_extra_mib(naive_loss, logits, labels)
+    library_mib, library_value = peak_extra_mib(library_loss, logits, labels)
+    # Same loss either way (float32 rounding aside): the difference is only in memory.
+    assert abs(naive_value - library_value) <= 1e-4 * abs(library_value), (naive_value, library_value)
+    return {"n": n, "k": k, "naive_mib": naive_mib, "library_mib": library_mib,
+            "logits_mib": logits.nbytes / MIB}
+
+
+K_FIXED, N_FIXED = 4000, 1024
+by_n = [measure(n, K_FIXED) for n in (128, 256, 512, 1024, 2048, 4096)]
+by_k = [measure(N_FIXED, k) for k in (1000, 2000, 4000, 8000, 16000)]
+
+rows = ["| N | K | N·K (millions) | naive peak extra (MiB) | library peak extra (MiB) | size of the logits (MiB) |",
+        "|---|---|---|---|---|---|"]
+for r in by_n + by_k:
+    rows.append(f"| {r['n']} | {r['k']} | {r['n'] * r['k'] / 1e6:.2f} | {r['naive_mib']:.1f} | "
+                f"{r['library_mib']:.2f} | {r['logits_mib']:.1f} |")
+display(Markdown("\n".join(rows)))
+
+# %% tags=["figure:memory"]
+fig, (ax_n, ax_k) = plt.subplots(1, 2, figsize=(10, 3.6))
+for ax, runs, key, fixed in ((ax_n, by_n, "n", f"K = {K_FIXED}"), (ax_k, by_k, "k", f"N = {N_FIXED}")):
+    xs = [r[key] for r in runs]
+    ax.plot(xs, [r["naive_mib"] for r in runs], marker="o", color=PALETTE["vermillion"], label="naive: build y_s, then log-softmax")
+    ax.plot(xs, [r["library_mib"] for r in runs], marker="s", color=PALETTE["blue"], label="library: lse decomposition, chunked")
+    ax.plot(xs, [r["logits_mib"] for r in runs], linestyle=":", color=PALETTE["grey"], label="the logits themselves (N·K·4 bytes)")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xticks(xs)
+    ax.set_xticklabels([f"{x:,}" for x in xs], fontsize=8)
+    ax.set_xlabel(f"{'N (rows)' if key == 'n' else 'K (classes)'}, {fixed}")
+    ax.set_ylabel("peak extra memory (MiB, log scale)")
+ax_n.set_title("Growing the batch")
+ax_k.set_title("Growing the vocabulary")
+ax_n.legend(fontsize=8, loc="upper left")
+fig.suptitle("Smoothed loss of float32 logits (synthetic): tracemalloc peak during one call", y=1.02)
+show(fig)
+
+# %% [markdown]
+# ## What this shows
+#
+# Computed from the measurements above: the growth factor of each method's peak when $N$ (or
+# $K$) grows by the factor shown.
+
+# %%
+def growth(runs, key):
+    return runs[-1][key] / runs[0][key]
+
+
+n_factor = by_n[-1]["n"] / by_n[0]["n"]
+k_factor = by_k[-1]["k"] / by_k[0]["k"]
+lines = [
+    f"* **Batch ×{n_factor:g}** (K = {K_FIXED}): the naive peak grows ×{growth(by_n, 'naive_mib'):.1f} "
+    f"(to {by_n[-1]['naive_mib']:.0f} MiB, {by_n[-1]['naive_mib'] / by_n[-1]['logits_mib']:.1f}× the logits), "
+    f"the library's ×{growth(by_n, 'library_mib'):.1f} (to {by_n[-1]['library_mib']:.2f} MiB).",
+    f"* **Vocabulary ×{k_factor:g}** (N = {N_FIXED}): naive ×{growth(by_k, 'naive_mib'):.1f}, "
+    f"library ×{growth(by_k, 'library_mib'):.1f}.",
+    "* The library's peak is set by its scratch chunk (about 1 MiB of rows) plus two length-N vectors, "
+    "so it does not grow with N·K; the naive peak is a few full N×K float32 arrays.",
+]
+display(Markdown("\n".join(lines)))
+
+# %% tags=["results"]
+results = {
+    "data": {"dataset": "synthetic standard-normal float32 logits", "alpha": ALPHA,
+             "k_fixed": K_FIXED, "n_fixed": N_FIXED},
+    "by_n": by_n,
+    "by_k": by_k,
+    "growth": {"n_factor": n_factor, "k_factor": k_factor,
+               "naive_over_n": growth(by_n, "naive_mib"), "library_over_n": growth(by_n, "library_mib"),
+               "naive_over_k": growth(by_k, "naive_mib"), "library_over_k": growth(by_k, "library_mib")},
+    "largest": {"naive_mib": by_n[-1]["naive_mib"], "library_mib": by_n[-1]["library_mib"],
+                "n": by_n[-1]["n"], "k": by_n[-1]["k"]},
+}
+show_results(results)
