@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.vocab_scale import IMPLEMENTATIONS, N, RESULTS, VOCAB_SIZES, markdown_table
+from benchmarks.vocab_scale import (
+    IMPLEMENTATIONS,
+    N,
+    RESULTS,
+    VOCAB_SIZES,
+    markdown_table,
+)
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?:e[-+]\d+)?")
 
@@ -24,7 +30,9 @@ def results() -> dict:
 def table_rows(table: str) -> list[list[str]]:
     """The body cells of a Markdown table, row by row."""
     lines = table.strip().splitlines()
-    assert re.fullmatch(r"\|(---:\|)+", lines[1]), "second line must be the alignment row"
+    assert re.fullmatch(
+        r"\|(---:\|)+", lines[1]
+    ), "second line must be the alignment row"
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
 
 
@@ -53,11 +61,23 @@ def test_table_agrees_with_the_json(results):
         assert row == expected_cells(size)
     # Every number shown comes from the JSON: nothing extra, nothing stale.
     shown = NUMBER.findall("\n".join(table.splitlines()[2:]))
-    assert sorted(shown) == sorted(cell for size in results["sizes"] for cell in expected_cells(size))
+    assert sorted(shown) == sorted(
+        cell for size in results["sizes"] for cell in expected_cells(size)
+    )
 
 
 def test_json_is_complete_and_self_consistent(results):
-    for key in ("date", "cpu", "cpu_count", "numpy", "torch", "threads", "memory", "timing"):
+    for key in (
+        "date",
+        "cpu",
+        "cpu_count",
+        "numpy",
+        "torch",
+        "threads",
+        "memory",
+        "timing",
+        "load_average_1min",
+    ):
         assert results[key], key
     assert results["n"] == N and results["dtype"] == "float32"
     assert [size["k"] for size in results["sizes"]] == list(VOCAB_SIZES)
@@ -65,19 +85,32 @@ def test_json_is_complete_and_self_consistent(results):
         for name in IMPLEMENTATIONS:
             entry = size[name]
             assert len(entry["times_s"]) == results["repetitions"]
-            assert entry["median_s"] == pytest.approx(statistics.median(entry["times_s"]))
+            assert entry["median_s"] == pytest.approx(
+                statistics.median(entry["times_s"])
+            )
             assert entry["peak_extra_mib"] >= 0
         # All three computed the same loss.
         assert size["naive"]["loss"] == pytest.approx(size["torch"]["loss"], rel=1e-4)
         assert size["library"]["loss"] == pytest.approx(size["torch"]["loss"], rel=1e-4)
         ratio = size["library_over_torch"]
-        assert ratio["time"] == pytest.approx(size["library"]["median_s"] / size["torch"]["median_s"])
-        assert ratio["memory"] == pytest.approx(size["library"]["peak_extra_mib"] / size["torch"]["peak_extra_mib"])
+        assert ratio["time"] == pytest.approx(
+            size["library"]["median_s"] / size["torch"]["median_s"]
+        )
+        assert ratio["memory"] == pytest.approx(
+            size["library"]["peak_extra_mib"] / size["torch"]["peak_extra_mib"]
+        )
     at = {size["k"]: size for size in results["sizes"]}
     assert results["targets"] == {
-        "library_peak_at_128000_within_64_mib": at[128_000]["library"]["peak_extra_mib"] <= 64,
-        "library_not_slower_than_torch_at_32000": at[32_000]["library_over_torch"]["time"] <= 1,
-        "library_not_slower_than_torch_at_128000": at[128_000]["library_over_torch"]["time"] <= 1,
+        "library_peak_at_128000_within_64_mib": at[128_000]["library"]["peak_extra_mib"]
+        <= 64,
+        "library_not_slower_than_torch_at_32000": at[32_000]["library_over_torch"][
+            "time"
+        ]
+        <= 1,
+        "library_not_slower_than_torch_at_128000": at[128_000]["library_over_torch"][
+            "time"
+        ]
+        <= 1,
     }
 
 
@@ -104,5 +137,11 @@ def test_markdown_table_formatting():
 def test_importing_the_benchmark_does_not_import_torch():
     code = "import sys, benchmarks.vocab_scale; print('torch' in sys.modules)"
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "False"
