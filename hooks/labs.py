@@ -59,7 +59,7 @@ FIGURE_TAG = "figure:"
 RESULTS_TAG = "results"
 CELL_TIMEOUT_S = 300
 #: Bump to invalidate every cached execution (e.g. when this hook's processing changes).
-CACHE_VERSION = "labs-1"
+CACHE_VERSION = "labs-2"
 #: Packages whose versions enter the cache key: an upgrade can change a lab's numbers.
 KEY_PACKAGES = ("numpy", "scipy", "matplotlib", "scikit-learn", "ipykernel", "nbclient", "jupytext")
 #: Kernel environment: one BLAS thread per lab (labs run side by side, and results then
@@ -171,6 +171,8 @@ def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT
 
     nb = jupytext.read(lab_path)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index}"  # jupytext draws random ids; fixed ones keep the output byte-stable
     current: dict[str, int] = {"index": -1}
 
     def on_cell_execute(cell: Any, cell_index: int, **_: Any) -> None:
