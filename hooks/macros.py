@@ -32,11 +32,16 @@ def define_env(env) -> None:
     env.macro(load_lab_results, "lab")  # {{ lab("calibration")["ece"]... }}: numbers the labs computed
 
     @env.macro
+    def vocab_scale_results() -> dict:
+        """The committed vocabulary-scale benchmark (benchmarks/results/vocab_scale.json)."""
+        return json.loads(VOCAB_SCALE_RESULTS.read_text(encoding="utf-8"))
+
+    @env.macro
     def vocab_scale_table() -> str:
-        """The committed vocabulary-scale benchmark (benchmarks/results/) as a Markdown table."""
+        """The same benchmark as a Markdown table."""
         from benchmarks.vocab_scale import markdown_table
 
-        return markdown_table(json.loads(VOCAB_SCALE_RESULTS.read_text(encoding="utf-8")))
+        return markdown_table(vocab_scale_results())
 
     @env.macro
     def concept_catalog() -> dict:
