@@ -282,7 +282,8 @@ results = {
     },
     "alphas": ALPHAS,
     "best_alpha": best_alpha,
-    "temperature": {"baseline": T_base, "full_baseline": T_full0},
+    "temperature": {"baseline": T_base, "full_baseline": T_full0,
+                    "by_alpha": {f"{a:g}": stat([r["T"] for r in select("small", a)]) for a in ALPHAS}},
     "ece": {
         "baseline": base,
         "temperature_scaled": ts,
