@@ -11,10 +11,12 @@ On every build (``on_files``, before mkdocs-jupyter sees the files):
    (transitively), and the versions of the numeric packages. An unchanged lab is
    not re-run by ``mkdocs serve``. With ``CI=true`` the cache is ignored and every
    lab runs fresh.
-3. **Render**: the lab's File is pointed at the executed ``.ipynb``, which
-   mkdocs-jupyter (``execute: false``) renders and, with ``include_source``,
-   offers for download. The ``.ipynb`` is also registered at
-   ``labs/<lab>/<lab>.ipynb`` so Markdown pages can link to the download.
+3. **Render**: the lab's ``<lab>.py`` File is replaced by ``labs/<lab>.ipynb``, read
+   from the executed copy under ``.cache/labs/executed/`` (so nav entries and links
+   name ``labs/<lab>.ipynb``). mkdocs-jupyter (``execute: false``, ``include`` narrowed
+   to that folder) renders it and, with ``include_source``, copies it next to the page.
+   The ``.ipynb`` is also registered as a generated file at ``labs/<lab>/<lab>.ipynb``
+   so Markdown pages can link to the download and MkDocs validates those links.
 4. **Figures**: every cell tagged ``figure:<name>`` must display exactly one image;
    it is published as ``labs/figures/<lab>-<name>.svg`` (``.png`` for a PNG
    output) so pages use ordinary Markdown images that MkDocs link-checks.

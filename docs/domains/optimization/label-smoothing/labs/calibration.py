@@ -1,6 +1,8 @@
 # %% [markdown]
 # # Lab: does label smoothing calibrate?
 #
+# [Download this notebook, executed](calibration.ipynb) · [all labs](../) · [concept page](../../#labs)
+#
 # Müller, Kornblith and Hinton (2019, §3, Table 3) found that label smoothing lowers the
 # expected calibration error (ECE) of over-confident networks about as well as temperature
 # scaling does: on CIFAR-100 with ResNet-56 the 15-bin ECE fell from 0.150 to 0.024 with

@@ -1,6 +1,8 @@
 # %% [markdown]
 # # Lab: distillation and label noise
 #
+# [Download this notebook, executed](distillation-noise.ipynb) · [all labs](../) · [concept page](../../#labs)
+#
 # Two claims about what smoothing does to the *information* in a network's outputs:
 #
 # * Müller, Kornblith and Hinton (2019, §4): a teacher trained with label smoothing makes a

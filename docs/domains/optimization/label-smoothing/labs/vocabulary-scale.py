@@ -1,6 +1,8 @@
 # %% [markdown]
 # # Lab: label smoothing at vocabulary scale
 #
+# [Download this notebook, executed](vocabulary-scale.ipynb) · [all labs](../) · [concept page](../../#labs)
+#
 # The textbook way to compute the smoothed loss builds the target matrix $y_s$, shape
 # $N \times K$, then a log-probability matrix of the same shape, and multiplies them. For a
 # language model $K$ is the vocabulary (32,000 to 128,000 and more) and $N$ the number of
