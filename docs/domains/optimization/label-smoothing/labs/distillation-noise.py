@@ -177,11 +177,14 @@ variants = [("direct α=0", None, "student alone, hard labels", PALETTE["grey"])
 for ax, rate in zip(axes, (0.0, 0.4)):
     for i, (name, T, label, colour) in enumerate(variants):
         s = students[rate, name, T]
-        ax.bar(i, s["mean"], yerr=s["std"], color=colour, capsize=3, label=label)
+        # Points, not bars: the y axis does not start at 0, and bar lengths would mislead.
+        ax.errorbar(i, s["mean"], yerr=s["std"], color=colour, marker="o", markersize=7, capsize=4,
+                    linewidth=1.6, label=label)
     lo = min(students[rate, n, T]["mean"] - students[rate, n, T]["std"] for n, T, _, _ in variants)
     hi = max(students[rate, n, T]["mean"] + students[rate, n, T]["std"] for n, T, _, _ in variants)
     ax.set_ylim(lo - 0.02, min(1.0, hi + 0.01))
     ax.set_xticks([])
+    ax.set_xlim(-0.6, len(variants) - 0.4)
     ax.set_title(f"{rate:.0%} training-label noise")
     ax.set_ylabel("student clean test accuracy")
 axes[1].legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.0, 1.0))
