@@ -7,9 +7,9 @@
 #
 # * Müller, Kornblith and Hinton (2019, §4): a teacher trained with label smoothing makes a
 #   worse teacher for distillation, because smoothing erases how similar an example is to the
-#   *other* classes, the very information (Hinton et al.'s "dark knowledge") a student learns
-#   from. On CIFAR-10 their students of smoothed teachers were no better, and sometimes worse,
-#   than students trained directly with smoothing.
+#   *other* classes, the very information a student learns from. On CIFAR-10 their students
+#   of smoothed teachers were no better, and sometimes worse, than students trained directly
+#   with smoothing.
 # * Lukasik et al. (2020): under label noise smoothing is competitive with loss-correction
 #   methods, and with noisy data smoothing the *teacher* can help distillation.
 #

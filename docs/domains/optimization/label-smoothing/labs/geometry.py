@@ -9,7 +9,7 @@
 # $$\Delta^\star = \log\!\left(1 + \frac{K(1-\alpha)}{\alpha}\right),$$
 #
 # at which the loss equals its floor $H(y_s)$. With hard labels there is no minimiser: the
-# gradient $\mathrm{softmax}(z) - y$ never vanishes, and the gap can only grow. Müller,
+# gradient $\mathrm{softmax}(z) - y$ never vanishes, and the gap keeps growing. Müller,
 # Kornblith and Hinton (2019, §2) argue that this is why smoothing makes the penultimate
 # representations of a class cluster tightly, at equal distances from the other classes.
 # This lab watches all three happen in a small network.
@@ -252,7 +252,8 @@ display(Markdown("\n".join(lines)))
 # %% tags=["results"]
 results = {
     "data": {"dataset": "scikit-learn digits (real)", "n_train": int(len(y)), "seeds": len(SEEDS),
-             "steps": STEPS, "alpha": ALPHA, "classes_projected": list(CLASSES)},
+             "steps": STEPS, "alpha": ALPHA, "num_classes": int(K),
+             "classes_projected": list(CLASSES)},
     "closed_form": {"gap": optimal_logit_gap(K, ALPHA), "loss_floor": loss_floor(K, ALPHA),
                     "max_prob": target_prob},
     "gap": {"smoothed": gap_ls, "hard": gap_hard, "smoothed_relative_error": rel_gap,
