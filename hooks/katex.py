@@ -36,6 +36,9 @@ NOTEBOOK_MARKDOWN_CELL = re.compile(
 )
 # $$..$$ first, then $..$ that does not touch a digit or space on the inside (so "$5 and $6" stays text).
 DOLLAR_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$]*?[^\s$])?)\$(?!\w)", re.S)
+# The table of contents repeats a heading's text with its math as raw \(..\).
+NAV_LABEL = re.compile(r'(<span class="md-ellipsis">)(.*?)(</span>)', re.S)
+NAV_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
 CODE_ELEMENT = re.compile(r"(<(pre|code)\b.*?</\2>)", re.S)
 
 
@@ -137,6 +140,9 @@ def render_page(output: str, render, where) -> str:
         )
 
     output = ARITHMATEX.sub(arithmatex, output)
+    output = NAV_LABEL.sub(
+        lambda m: m[1] + NAV_MATH.sub(lambda t: formula(html.unescape(t[1]), False), m[2]) + m[3], output
+    )
     return NOTEBOOK_MARKDOWN_CELL.sub(lambda m: m[1] + dollars(m[2]) + m[3], output)
 
 

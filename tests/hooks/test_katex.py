@@ -56,3 +56,9 @@ def test_cache_serves_a_warm_build_without_node(tmp_path):
 def test_source_line_finds_the_formula():
     assert source_line("title\n\nwhere \\(x^2\\) grows\n", "x^2") == 3
     assert source_line("nothing here", "x^2") is None
+
+
+def test_math_in_table_of_contents_labels_is_rendered(renderer):
+    nav = '<a href="#why"><span class="md-ellipsis">\n  Why the \\(T^2\\)\n</span></a>'
+    html = render_page(nav, renderer.render, where)
+    assert "\\(" not in html and html.count('class="katex"') == 1
