@@ -1,0 +1,69 @@
+/* Site-wide accessibility fixes that need the DOM (found by axe-core in tests/browser).
+ * Runs on every page Material emits through document$ (instant navigation included). */
+(function () {
+  "use strict";
+
+  /* Material's search overlay has role="dialog" but no accessible name. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+
+  /* A region that scrolls sideways must be reachable by keyboard (WCAG 2.1.1,
+     axe scrollable-region-focusable): wide tables and notebook code cells. */
+  var SCROLLERS = ".md-typeset__scrollwrap, .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedHTMLCommon > table";
+
+  function focusableScrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), function (el, i) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1;
+      var focusable = el.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (scrolls && !focusable && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-a11y-scroll", "");
+        if (!el.hasAttribute("role")) el.setAttribute("role", "region");
+        /* numbered, so that no two regions share a name (axe landmark-unique) */
+        if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", (el.querySelector("table") ? "Table " : "Code ") + (i + 1) + ", scrolls sideways");
+      } else if (!scrolls && el.hasAttribute("data-a11y-scroll")) {
+        ["tabindex", "data-a11y-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
+      }
+    });
+  }
+
+  /* navigation.indexes: a section's <nav> can be labelled by a missing or icon-only element, and
+     nameless navs are indistinguishable landmarks (axe landmark-unique). Name them by their title;
+     the copy-button bar of each code block is a <nav> too: number those. */
+  function nameNavs() {
+    Array.prototype.forEach.call(document.querySelectorAll("nav.md-nav[aria-labelledby]"), function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      var title = nav.querySelector(":scope > .md-nav__title");
+      if ((!label || !label.textContent.trim()) && title && title.textContent.trim()) {
+        nav.removeAttribute("aria-labelledby");
+        nav.setAttribute("aria-label", title.textContent.trim());
+      }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("nav.md-code__nav:not([aria-label])"), function (nav, i) {
+      nav.setAttribute("aria-label", "Code block " + (i + 1) + " tools");
+    });
+  }
+
+  /* re-check when any candidate changes size (fonts, palette, viewport, late styles) */
+  var pending = 0;
+  function later() { clearTimeout(pending); pending = setTimeout(focusableScrollers, 100); }
+  var observer = typeof ResizeObserver === "function" ? new ResizeObserver(later) : null;
+  window.addEventListener("resize", later);
+  window.addEventListener("load", later);
+
+  function run() {
+    nameSearchDialog();
+    nameNavs();
+    focusableScrollers();
+    if (observer) {
+      observer.disconnect();
+      Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), function (el) { observer.observe(el); });
+    }
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) window.document$.subscribe(run);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+  else run();
+})();
