@@ -22,12 +22,15 @@ pytestmark = pytest.mark.browser
 
 # One visit per page records everything the load-time checks below need.
 SCRAPE = """async () => {
-  // scroll every image into view, so loading="lazy" images load too, then wait for each
+  // bring each image into view in turn (loading="lazy" ones only start then) and wait for it
   const imgs = [...document.images];
-  for (const img of imgs) { img.scrollIntoView({block: "center"}); }
-  await Promise.all(imgs.map(img => img.complete ? null :
-    new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done);
-                          setTimeout(done, 5000); })));
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  for (const img of imgs) {
+    img.scrollIntoView({block: "center"});
+    await frame();
+    if (!img.complete) await new Promise(done => {
+      img.addEventListener("load", done); img.addEventListener("error", done); setTimeout(done, 5000); });
+  }
   window.scrollTo(0, 0);
   const images = imgs.map(img => ({src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0,
                                    loading: img.loading}));
