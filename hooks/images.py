@@ -1,12 +1,13 @@
 """Images that neither shift the layout nor load before they are needed.
 
-Every ``<img>`` of a local SVG or PNG gets its intrinsic ``width`` and ``height`` (so the browser
-reserves the space and the layout does not shift when it loads), ``loading="lazy"`` and
-``decoding="async"``, unless the author set them.
+Every ``<img>`` of a local or inline (``data:``, as in notebook outputs) SVG or PNG gets its
+intrinsic ``width`` and ``height`` (so the browser reserves the space and the layout does not
+shift when it loads), ``loading="lazy"`` and ``decoding="async"``, unless the author set them.
 """
 
 from __future__ import annotations
 
+import base64
 import posixpath
 import re
 import struct
@@ -16,6 +17,7 @@ from mkdocs.structure.files import Files
 
 IMG = re.compile(r"<img\b[^>]*>")
 SRC = re.compile(r'\bsrc="([^"]+)"')
+DATA_URI = re.compile(r"^data:image/(?:svg\+xml|png);base64,(.+)$")
 SVG_SIZE = re.compile(rb"<svg\b[^>]*?\bwidth=\"([\d.]+)(pt|px)?\"[^>]*?\bheight=\"([\d.]+)(pt|px)?\"", re.S)
 PX_PER_UNIT = {b"pt": 4 / 3, b"px": 1.0, None: 1.0}
 
@@ -31,16 +33,24 @@ def intrinsic_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def image_bytes(src: str, page_url: str, files: Files) -> bytes | None:
+    """The bytes of a ``data:`` image, or of the site file that ``src`` points to."""
+    inline = DATA_URI.match(src)
+    if inline:
+        return base64.b64decode(inline[1][:8192])  # the header is enough; 8192 keeps 4-char groups whole
+    # By now MkDocs has made src relative to the page's URL, which for files is their path.
+    file = files.get_file_from_path(posixpath.normpath(posixpath.join(page_url, unquote(src))))
+    return file.content_bytes if file is not None else None
+
+
 def on_page_content(html: str, page, config, files: Files) -> str:
     def improve(match: re.Match[str]) -> str:
         tag = match[0]
         src = SRC.search(tag)
-        if not src or re.match(r"^(https?:|data:|//)", src[1]):
+        if not src or re.match(r"^(https?:|//)", src[1]):
             return tag
-        # By now MkDocs has made src relative to the page's URL, which for files is their path.
-        file = files.get_file_from_path(posixpath.normpath(posixpath.join(page.url, unquote(src[1]))))
         extra = []
-        size = intrinsic_size(file.content_bytes) if file is not None else None
+        size = intrinsic_size(image_bytes(src[1], page.url, files) or b"")
         if size and " width=" not in tag:
             extra.append(f'width="{size[0]}" height="{size[1]}"')
         for attribute, value in (("loading", "lazy"), ("decoding", "async")):

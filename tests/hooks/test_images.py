@@ -35,3 +35,11 @@ def test_local_images_get_size_and_lazy_loading():
     assert '<img width="576" height="288" loading="lazy" decoding="async" alt="a" src="labs/fig.svg">' in html
     assert '<img width="640" height="480" decoding="async" src="../../img/p.png" loading="eager">' in html
     assert '<img src="https://example.org/x.png">' in html
+
+
+def test_inline_notebook_images_get_size_and_lazy_loading():
+    import base64
+
+    src = "data:image/svg+xml;base64," + base64.b64encode(SVG + b"<g/>" * 5000).decode()
+    html = on_page_content(f'<img alt="plot" src="{src}">', SimpleNamespace(url="lab/"), None, FakeFiles({}))
+    assert html.startswith('<img width="576" height="288" loading="lazy" decoding="async" alt="plot"')
