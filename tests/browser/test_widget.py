@@ -278,7 +278,6 @@ def test_without_javascript_shows_figure_and_table(open_page):
     widget = page.locator("[data-ls-widget]")
     assert not widget.locator(".ls-widget__live").is_visible()
     figure = widget.locator("figure.ls-fallback svg")
-    figure.scroll_into_view_if_needed()  # off-screen blocks are not rendered (content-visibility)
     assert figure.is_visible() and figure.bounding_box()["height"] > 100
     assert figure.locator("path.ls-soft-line").count() == 1
     rows = widget.locator("table tbody tr")

@@ -14,16 +14,19 @@
   var SCROLLERS = ".md-typeset__scrollwrap, .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedHTMLCommon > table";
 
   function focusableScrollers() {
-    Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), function (el, i) {
-      var scrolls = el.scrollWidth > el.clientWidth + 1;
+    /* Measure every candidate first, then change attributes: interleaving the two would force a
+       fresh layout of the whole page per element. */
+    var candidates = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
+    var scrolls = candidates.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
+    candidates.forEach(function (el, i) {
       var focusable = el.querySelector("a[href], button, input, select, textarea, [tabindex]");
-      if (scrolls && !focusable && !el.hasAttribute("tabindex")) {
+      if (scrolls[i] && !focusable && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
         el.setAttribute("data-a11y-scroll", "");
         if (!el.hasAttribute("role")) el.setAttribute("role", "region");
         /* numbered, so that no two regions share a name (axe landmark-unique) */
         if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", (el.querySelector("table") ? "Table " : "Code ") + (i + 1) + ", scrolls sideways");
-      } else if (!scrolls && el.hasAttribute("data-a11y-scroll")) {
+      } else if (!scrolls[i] && el.hasAttribute("data-a11y-scroll")) {
         ["tabindex", "data-a11y-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
       }
     });
