@@ -290,7 +290,7 @@ def load_lab_results(name: str, results_dir: Path | None = None) -> dict[str, An
     if not path.is_file():
         raise LabResultsError(
             f"No results for lab {name!r}: {path} does not exist. Labs in {LABS_DIR}/ write their results "
-            "when the site builds; is there a lab called {name}.py with a cell tagged 'results'?"
+            f"when the site builds; is there a lab called {name}.py with a cell tagged 'results'?"
         )
     data = json.loads(path.read_text(encoding="utf-8"))
     return _Results(data, lab=name, path=())

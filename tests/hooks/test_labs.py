@@ -216,7 +216,7 @@ def test_load_lab_results_reads_and_names_missing_keys(tmp_path):
     assert isinstance(results, dict)
     with pytest.raises(LabResultsError, match=r"Lab 'calibration' has no result \['ece'\]\['baselin'\]; available keys there: \['baseline'\]"):
         results["ece"]["baselin"]
-    with pytest.raises(LabResultsError, match="No results for lab 'geometri'"):
+    with pytest.raises(LabResultsError, match=r"No results for lab 'geometri'.*is there a lab called geometri\.py"):
         load_lab_results("geometri", results_dir=tmp_path)
 
 
