@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -17,6 +16,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from benchmarks.machine import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "build_time.json"
@@ -32,13 +33,6 @@ def timed_build() -> float:
         cwd=ROOT, env=env, check=True,
     )
     return time.perf_counter() - start
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor()
 
 
 def main(repeats: int = 3) -> dict:

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import cpu_model  # noqa: E402
 from hooks.labs import LABS_DIR, execute_lab  # noqa: E402
 
 BUDGET_S = 20.0
@@ -47,16 +48,6 @@ def time_lab(path: Path) -> dict[str, float | str | bool]:
     }
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("labs", nargs="*", help="lab names (default: all)")
@@ -78,7 +69,7 @@ def main() -> None:
             "benchmark": "fresh execution of each lab with nbclient, one at a time, as hooks/labs.py runs it",
             "budget_s": BUDGET_S,
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "cpu": _cpu_model(),
+            "cpu": cpu_model(),
             "cpu_count": os.cpu_count(),
             "load_average_1min_at_end": round(load[0], 2),
             "python": platform.python_version(),

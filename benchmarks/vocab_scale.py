@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.machine import cpu_model
 from snippets.label_smoothing import log_softmax, smooth_labels, smoothed_cross_entropy
 
 N = 4096
@@ -107,16 +108,7 @@ def peak_traced(run: Callable[[], object]) -> int:
 
 def environment(torch: Any) -> dict[str, Any]:
     """Date, CPU, library versions and thread counts, for the JSON header."""
-    cpu = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            cpu = next(
-                line.split(":", 1)[1].strip()
-                for line in cpuinfo
-                if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     try:
         from threadpoolctl import threadpool_info
 

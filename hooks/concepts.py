@@ -31,7 +31,8 @@ DOI_URL = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
 ARXIV_URL = re.compile(r"^https://arxiv\.org/abs/\d{4}\.\d{4,5}$")
 CITATION = re.compile(r"\[\^([A-Za-z][\w-]*)\](?!:)")
 REFERENCE_FIELDS = ("authors", "title", "venue", "year", "url")
-CODE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2|`[^`\n]+`", re.S | re.M)
+# A fenced block (closed by the same fence, so a ```` fence may show ``` inside) or a code span.
+CODE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2|`[^`\n]+`", re.S | re.M)
 
 
 class ConceptError(PluginError):
@@ -78,8 +79,9 @@ class Concept:
 
     @property
     def url(self) -> str:
-        """Site-root-relative URL with directory URLs (``a/b/index.md`` → ``a/b/``)."""
-        return re.sub(r"(^|/)index\.md$", r"\1", self.src_uri).removesuffix(".md")
+        """Site-root-relative directory URL: ``a/b/index.md`` → ``a/b/``, ``a/b.md`` → ``a/b/``."""
+        stem = self.src_uri.removesuffix(".md")
+        return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else f"{stem}/"
 
     @property
     def phase_short(self) -> str:
@@ -171,10 +173,12 @@ def parse_concept(
     )
 
 
-def read_concepts(docs_dir: str | Path) -> dict[str, Concept]:
+def read_concepts(
+    docs_dir: str | Path, references: dict[str, Reference] | None = None
+) -> dict[str, Concept]:
     """Parse every concept page under ``docs_dir`` and check links between them."""
     docs = Path(docs_dir)
-    references = load_references(docs)
+    references = load_references(docs) if references is None else references
     concepts: dict[str, Concept] = {}
     for path in sorted(docs.rglob("*.md")):
         src_uri = path.relative_to(docs).as_posix()
@@ -218,11 +222,16 @@ def concepts_by_domain(concepts: dict[str, Concept]) -> dict[str, list[Concept]]
     return domains
 
 
-def add_citations(markdown: str, src_uri: str, references: dict[str, Reference]) -> str:
-    """Append a footnote definition for each ``[^key]`` that names a reference."""
+def cited_keys(markdown: str) -> list[str]:
+    """Keys cited as ``[^key]`` in prose, in order of first use, less footnotes the page defines."""
     defined = set(re.findall(r"^\[\^([\w-]+)\]:", markdown, flags=re.M))
     prose = CODE.sub("", markdown)  # `[^key]` in code is an example, not a citation
-    cited = dict.fromkeys(k for k in CITATION.findall(prose) if k not in defined)
+    return list(dict.fromkeys(k for k in CITATION.findall(prose) if k not in defined))
+
+
+def add_citations(markdown: str, src_uri: str, references: dict[str, Reference]) -> str:
+    """Append a footnote definition for each ``[^key]`` that names a reference."""
+    cited = cited_keys(markdown)
     unknown = [k for k in cited if k not in references]
     if unknown:
         raise PluginError(
@@ -241,7 +250,7 @@ _references: dict[str, Reference] = {}
 def on_files(files: Files, config) -> Files:
     global _concepts, _references
     _references = load_references(config["docs_dir"])
-    _concepts = read_concepts(config["docs_dir"])
+    _concepts = read_concepts(config["docs_dir"], _references)
     missing = [uri for uri in _concepts if files.get_file_from_path(uri) is None]
     if missing:
         raise PluginError(f"{missing[0]}: concept page is excluded from the build")

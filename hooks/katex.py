@@ -87,13 +87,14 @@ class KatexRenderer:
             raise PluginError(f"KaTeX renderer {RENDERER} exited; is `npm ci` done?")
         return json.loads(line)
 
-    def close(self) -> None:
-        """Stop Node and keep only the cache entries this build used."""
+    def close(self, *, complete: bool = True) -> None:
+        """Stop Node and save the cache: after a complete build, only the entries it used."""
         if self.process is not None:
             self.process.stdin.close()  # type: ignore[union-attr]
             self.process.wait(timeout=10)
             self.process = None
-        kept = {key: self.cache[key] for key in sorted(self.used) if key in self.cache}
+        keys = sorted(self.used) if complete else sorted(self.cache)
+        kept = {key: self.cache[key] for key in keys if key in self.cache}
         self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         self.cache_file.write_text(json.dumps(kept), encoding="utf-8")
 
@@ -168,10 +169,9 @@ def on_files(files: Files, config) -> Files:
 
 def on_post_page(output: str, page, config) -> str:
     assert _renderer is not None
-    source = page.file.content_string if not page.file.generated_by else ""
 
-    def where(tex: str) -> str:
-        line = source_line(source, tex)
+    def where(tex: str) -> str:  # only on an error: reads the page source to find the line
+        line = None if page.file.generated_by else source_line(page.file.content_string, tex)
         return f"docs/{page.file.src_uri}" + (f":{line}" if line else "")
 
     return render_page(output, _renderer.render, where)
@@ -183,4 +183,5 @@ def on_post_build(config) -> None:
 
 
 def on_build_error(error) -> None:
-    on_post_build(None)
+    if _renderer is not None:  # a failed rebuild under `mkdocs serve` keeps the whole cache
+        _renderer.close(complete=False)

@@ -203,7 +203,8 @@ def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT
         cell = nb.cells[index]
         line, first = _cell_location(lab_path, cell)
         where = f"line {line}" if line else "source line unknown"
-        detail = _error_summary(cell) or f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"
+        last_line = (str(exc).strip().splitlines() or [""])[-1]
+        detail = _error_summary(cell) or f"{type(exc).__name__}: {last_line}"
         raise LabError(
             f"Lab {_display(lab_path)} failed in cell {index} ({where}: `{first}`): {detail}"
         ) from None
@@ -342,7 +343,7 @@ def run_lab(lab: Lab, *, fresh: bool, cache_dir: Path = CACHE_DIR) -> Any:
     import nbformat
 
     lab.key = cache_key(lab.source)
-    store = cache_dir / "store" / f"{lab.name}-{lab.key[:20]}.ipynb"
+    store = cache_dir / "store" / lab.name / f"{lab.key[:20]}.ipynb"  # one folder per lab: stale runs go
     lab.executed = cache_dir / "executed" / LABS_DIR / f"{lab.name}.ipynb"
     if store.is_file() and not fresh:
         text = store.read_text(encoding="utf-8")
@@ -352,7 +353,7 @@ def run_lab(lab: Lab, *, fresh: bool, cache_dir: Path = CACHE_DIR) -> Any:
         nb = execute_lab(lab.source)
         lab.seconds = time.perf_counter() - start
         text = nbformat.writes(nb)
-        for stale in (cache_dir / "store").glob(f"{lab.name}-*.ipynb"):
+        for stale in store.parent.glob("*.ipynb"):
             stale.unlink()
         _write_if_changed(store, text.encode("utf-8"))
     _write_if_changed(lab.executed, text.encode("utf-8"))

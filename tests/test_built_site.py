@@ -60,6 +60,12 @@ def test_math_is_prerendered_katex_html(pages):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r'class="arithmatex">\\[(\[]', text), f"{page}: unrendered formula"
     assert not any("katex.min.js" in p.read_text(encoding="utf-8") for p in pages), "math needs no client JS"
+    labs = [p for p in pages if "/labs/" in p.as_posix()]
+    assert labs, "no lab pages were built"
+    for page in labs:
+        prose = re.sub(r"<(pre|code|script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        leftover = re.findall(r"\$\$|\$\\[A-Za-z]+", prose)
+        assert not leftover, f"{page}: notebook math left unrendered: {leftover[:3]}"
 
 
 def test_concept_template_renders_badge_equation_and_connections():

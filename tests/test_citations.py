@@ -24,6 +24,7 @@ from hooks.concepts import (
     DOI_URL,
     REFERENCE_FIELDS,
     REFERENCES_FILE,
+    cited_keys,
     load_references,
     read_concepts,
 )
@@ -31,12 +32,6 @@ from hooks.concepts import (
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 RAW = yaml.safe_load((DOCS / REFERENCES_FILE).read_text(encoding="utf-8")) or {}
-
-
-def cited_keys(markdown: str) -> set[str]:
-    """Keys cited as footnotes in prose (code spans and fences are examples, not citations)."""
-    defined = set(re.findall(r"^\[\^([\w-]+)\]:", markdown, flags=re.M))
-    return {key for key in CITATION.findall(CODE.sub("", markdown)) if key not in defined}
 
 
 def page_id(path: Path) -> str:
@@ -50,7 +45,7 @@ def test_bibliography_loads_and_is_not_empty():
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
 def test_every_citation_resolves(path: Path):
-    unknown = sorted(cited_keys(path.read_text(encoding="utf-8")) - RAW.keys())
+    unknown = sorted(set(cited_keys(path.read_text(encoding="utf-8"))) - RAW.keys())
     assert not unknown, f"{page_id(path)} cites {unknown}, missing from docs/{REFERENCES_FILE}"
 
 
@@ -82,7 +77,7 @@ def test_reference_url_is_doi_or_arxiv(key: str):
 def test_no_reference_is_unused():
     used = set()
     for path in PAGES:
-        used |= cited_keys(path.read_text(encoding="utf-8"))
+        used |= set(cited_keys(path.read_text(encoding="utf-8")))
     for concept in read_concepts(DOCS).values():
         used |= {paper.reference.key for paper in concept.papers}
     unused = sorted(RAW.keys() - used)
@@ -94,16 +89,16 @@ def test_no_reference_is_unused():
 
 def test_citation_parsing_ignores_code_and_definitions():
     text = "Prose[^a] and `[^b]` in code.\n\n```md\n[^c]\n```\n\n[^d]: defined here\nUse[^d]."
-    assert cited_keys(text) == {"a"}
+    assert cited_keys(text) == ["a"]
 
 
 def test_prose_between_two_fences_is_still_prose():
     """Regression: a fence pattern that let ``^\\s*`` swallow the blank line before a fence
     matched from one fence to the next and hid every citation in the prose between them."""
     text = "Intro.\n\n```python\nx = 1\n```\n\nMiddle[^b].\n\n```python\ny = 2\n```\n"
-    assert cited_keys(text) == {"b"}
+    assert cited_keys(text) == ["b"]
     tabbed = '=== "Tab"\n\n    ```python\n    z = 3\n    ```\n\nAfter[^c].\n\n```python\nw = 4\n```\n'
-    assert cited_keys(tabbed) == {"c"}
+    assert cited_keys(tabbed) == ["c"]
 
 
 @pytest.mark.parametrize(
@@ -129,3 +124,8 @@ def test_loader_rejects_a_bad_url(tmp_path: Path):
     )
     with pytest.raises(PluginError, match="bad"):
         load_references(tmp_path)
+
+
+def test_a_longer_fence_may_show_a_shorter_one():
+    text = "````md\n```\n[^shown]\n```\n````\n\nCited[^real].\n"
+    assert cited_keys(text) == ["real"]

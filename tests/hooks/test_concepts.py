@@ -1,5 +1,6 @@
 """The concept template's metadata checks (hooks/concepts.py)."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,9 @@ def test_citations_get_footnotes_and_unknown_keys_fail(tmp_path):
     assert add_citations(page, "p.md", references).count("[^ref2020]: A. Author") == 1
     with pytest.raises(PluginError, match=r"p\.md: citation \[\^nope\] has no entry"):
         add_citations("Claim[^nope].", "p.md", references)
+
+
+def test_concept_urls_follow_directory_urls(tmp_path):
+    concepts = read_concepts(write_site(tmp_path, VALID))
+    assert concepts["a/index.md"].url == "a/"
+    assert dataclasses.replace(concepts["b/index.md"], src_uri="b/page.md").url == "b/page/"

@@ -144,7 +144,7 @@ def test_run_lab_caches_and_ci_runs_fresh(tmp_path, monkeypatch):
     labs.run_lab(lab, fresh=True, cache_dir=cache)
     assert lab.seconds is not None  # CI: always fresh
     assert lab.executed.read_bytes() == executed_bytes  # and the same bytes
-    assert len(list((cache / "store").glob("tiny-*.ipynb"))) == 1
+    assert len(list((cache / "store" / "tiny").glob("*.ipynb"))) == 1
 
     monkeypatch.setenv("CI", "true")
     assert labs._in_ci()
