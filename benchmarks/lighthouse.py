@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/lighthouse.py     # --runs 3 --check --site DIR --page PATH ...
 
 Serves site/ on 127.0.0.1 with gzip (as any static host does), runs Lighthouse against
-Chromium ($CHROME_PATH, default /usr/bin/chromium) with the closed-network flags, and prints per
+Chromium ($CHROMIUM_PATH, default /usr/bin/chromium) with the closed-network flags, and prints per
 page: the four category scores, cumulative layout shift, the bytes transferred for HTML, CSS, JS
 and fonts (figures excluded; other fetches such as the search index listed apart), and whether
 images below the fold are lazy-loaded. With --runs N each page is measured N times and the run
@@ -154,7 +154,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when the concept page misses a target")
     args = parser.parse_args()
 
-    chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+    chrome = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")  # the browser tests read the same
     if not (args.site / "index.html").is_file():
         raise SystemExit(f"{args.site} is not a built site: run `mkdocs build --strict` first")
     if not LIGHTHOUSE.is_file():

@@ -34,7 +34,8 @@ ARITHMATEX = re.compile(
 NOTEBOOK_MARKDOWN_CELL = re.compile(
     r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S
 )
-# $$..$$ first, then $..$ that does not touch a digit or space on the inside (so "$5 and $6" stays text).
+# $$..$$ first, then $..$ with no space just inside either dollar and no word character just
+# outside (so prices like "$5 and $6" stay text).
 DOLLAR_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$]*?[^\s$])?)\$(?!\w)", re.S)
 # The table of contents repeats a heading's text with its math as raw \(..\).
 NAV_LABEL = re.compile(r'(<span class="md-ellipsis">)(.*?)(</span>)', re.S)

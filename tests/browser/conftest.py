@@ -110,13 +110,11 @@ def discover_pages(site: Path) -> list[str]:
 
 def concept_neighbours(site_root: Path = ROOT) -> list[str]:
     """The concept page's prerequisites and next pages, from its front matter, as site paths."""
-    import yaml
+    from hooks.concepts import read_concepts
 
-    text = (site_root / "docs" / CONCEPT / "index.md").read_text(encoding="utf-8")
-    front = yaml.safe_load(text.split("---", 2)[1])
-    concept = front.get("concept", {})
-    docs = list(concept.get("prerequisites", [])) + list(concept.get("next", []))
-    return [re.sub(r"index\.md$", "", d) for d in docs]
+    concepts = read_concepts(site_root / "docs")
+    concept = concepts[CONCEPT + "index.md"]
+    return [concepts[uri].url for uri in concept.prerequisites + concept.next]
 
 
 def lab_pages(pages: list[str]) -> list[str]:
