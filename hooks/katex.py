@@ -172,8 +172,11 @@ def on_post_page(output: str, page, config) -> str:
     assert _renderer is not None
 
     def where(tex: str) -> str:  # only on an error: reads the page source to find the line
-        line = None if page.file.generated_by else source_line(page.file.content_string, tex)
-        return f"docs/{page.file.src_uri}" + (f":{line}" if line else "")
+        source = Path(config["docs_dir"]) / page.file.src_uri
+        if source.suffix == ".ipynb":  # a lab page: its source is the jupytext .py beside it
+            source = source.with_suffix(".py")
+        line = source_line(source.read_text(encoding="utf-8"), tex) if source.is_file() else None
+        return f"{source.relative_to(ROOT)}" + (f":{line}" if line else "")
 
     return render_page(output, _renderer.render, where)
 

@@ -151,12 +151,18 @@ def cache_key(lab_path: Path, snippets_dir: Path = SNIPPETS_DIR) -> str:
 # ------------------------------------------------------------------ execution
 
 
-def _cell_location(lab_path: Path, cell: Any) -> tuple[int | None, str]:
-    """Line number in the .py source and first non-empty line of a code cell."""
-    lines = [line for line in cell.source.splitlines() if line.strip()]
+def _cell_location(lab_path: Path, nb: Any, index: int) -> tuple[int | None, str]:
+    """Line number in the .py source and first non-empty line of code cell ``index``.
+
+    The search starts at the cell's own ``# %%`` marker when every cell has one, so a line that
+    also appears earlier in the lab (a repeated call, a comment) is not mistaken for it.
+    """
+    lines = [line for line in nb.cells[index].source.splitlines() if line.strip()]
     first = lines[0].strip() if lines else "<empty cell>"
     text = lab_path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(text, start=1):
+    markers = [number for number, line in enumerate(text) if line.startswith("# %%")]
+    start = markers[index] if len(markers) == len(nb.cells) else 0
+    for number, line in enumerate(text[start:], start=start + 1):
         if line.strip() == first:
             return number, first
     return None, first
@@ -201,7 +207,7 @@ def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT
         if index < 0:
             raise LabError(f"Lab {_display(lab_path)} failed before its first cell: {exc}") from exc
         cell = nb.cells[index]
-        line, first = _cell_location(lab_path, cell)
+        line, first = _cell_location(lab_path, nb, index)
         where = f"line {line}" if line else "source line unknown"
         last_line = (str(exc).strip().splitlines() or [""])[-1]
         detail = _error_summary(cell) or f"{type(exc).__name__}: {last_line}"

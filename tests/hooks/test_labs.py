@@ -103,6 +103,7 @@ def test_failing_lab_names_the_lab_and_the_cell(tmp_path):
 
         # %%
         x = 1
+        y = x + 1
 
         # %%
         y = x + 1
@@ -114,7 +115,7 @@ def test_failing_lab_names_the_lab_and_the_cell(tmp_path):
     message = str(info.value)
     assert "broken.py" in message
     assert "cell 2" in message
-    assert "line 8" in message
+    assert "line 9" in message  # the failing cell's line, not the same text in cell 1
     assert "`y = x + 1`" in message
     assert "RuntimeError: deliberate failure" in message
 
