@@ -165,11 +165,16 @@
     var g = clear(svg);
     var ymax0 = Math.log(s.K) * 1.08, yt = niceStep(ymax0, 4), ymax = Math.ceil(ymax0 / yt) * yt;
     var a = axes(g, GAP_MAX, ymax, "logit gap g = z(true) \u2212 z(other)", "cross-entropy (nats)", 2, yt);
+    /* the curve leaves the chart where it crosses ymax (a flat line there would read as a plateau) */
     function path(rest) {
-      var d = "", n = 160;
-      for (var i = 0; i <= n; i++) {
-        var x = GAP_MAX * i / n, y = Math.min(lossAt(x, s.K, rest), ymax);
-        d += (i ? "L" : "M") + a.sx(x).toFixed(1) + " " + a.sy(y).toFixed(1);
+      var d = "", n = 160, px = 0, py = lossAt(0, s.K, rest);
+      function pt(x, y, cmd) { d += cmd + a.sx(x).toFixed(1) + " " + a.sy(y).toFixed(1); }
+      if (py <= ymax) pt(0, py, "M");
+      for (var i = 1; i <= n; i++) {
+        var x = GAP_MAX * i / n, y = lossAt(x, s.K, rest);
+        if ((py > ymax) !== (y > ymax)) pt(px + (ymax - py) / (y - py) * (x - px), ymax, py > ymax ? "M" : "L");
+        if (y <= ymax) pt(x, y, "L");
+        px = x; py = y;
       }
       return d;
     }
