@@ -4,12 +4,14 @@ mkdocs-jupyter inlines about 0.6 MB of JupyterLab CSS into every notebook page, 
 (math here is pre-rendered by ``hooks/katex.py``), and ships a loader that would import Mermaid
 from a CDN. This hook moves the notebook CSS into one shared, content-hashed stylesheet that the
 browser caches across labs, and removes the MathJax and Mermaid loaders, so a lab page requests
-nothing from another origin.
+nothing from another origin. nbconvert gives every output image the alt text "No description has
+been provided for this image"; this hook names the section the figure belongs to instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from pathlib import Path
 
@@ -24,7 +26,25 @@ UNUSED_SCRIPTS = [
     re.compile(r"<script type=\"module\">\s*document\.addEventListener\(\"DOMContentLoaded\", async \(\) => \{\s*const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid.*?</script>\s*", re.S),
 ]
 
+GENERIC_ALT = 'alt="No description has been provided for this image"'
+HEADING_OR_GENERIC_ALT = re.compile(r"<h[1-3]\b[^>]*>(?P<heading>.*?)</h[1-3]>|" + re.escape(GENERIC_ALT), re.S)
+
 _stylesheets: dict[str, str] = {}  # site path -> CSS, written once per build
+
+
+def describe_figures(output: str, title: str) -> str:
+    """Replace nbconvert's placeholder alt text with the title of the section around the figure."""
+    section = title
+
+    def visit(match: re.Match[str]) -> str:
+        nonlocal section
+        if match["heading"] is not None:
+            section = html.unescape(re.sub(r"<[^>]+>|¶", "", match["heading"])).strip() or section
+            return match[0]
+        where = title if section == title else f"{title}: {section}"
+        return f'alt="Figure from {html.escape(where)}"'
+
+    return HEADING_OR_GENERIC_ALT.sub(visit, output)
 
 
 def slim(output: str, page_url: str) -> tuple[str, str | None, str]:
@@ -51,7 +71,7 @@ def slim(output: str, page_url: str) -> tuple[str, str | None, str]:
 def on_post_page(output: str, page, config) -> str:
     if not page.file.abs_src_path or not page.file.abs_src_path.endswith(".ipynb"):
         return output
-    output, path, css = slim(output, page.url)
+    output, path, css = slim(describe_figures(output, page.title or ""), page.url)
     if path:
         _stylesheets[path] = css
     return output

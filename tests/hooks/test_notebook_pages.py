@@ -38,3 +38,16 @@ def test_mathjax_and_cdn_loaders_are_removed_but_other_content_stays():
 
 def test_identical_notebook_css_gives_the_same_stylesheet():
     assert slim(PAGE, "a/")[1] == slim(PAGE.replace("cells", "other cells"), "b/c/")[1]
+
+
+def test_placeholder_alt_text_names_the_figure_section():
+    from hooks.notebook_pages import describe_figures
+
+    page = (
+        '<h2 id="a">Reliability &amp; ECE<a class="anchor-link" href="#a">¶</a></h2>'
+        '<img alt="No description has been provided for this image" src="data:x">'
+        '<img alt="A real description" src="data:y">'
+    )
+    html = describe_figures(page, "Lab: calibration")
+    assert '<img alt="Figure from Lab: calibration: Reliability &amp; ECE" src="data:x">' in html
+    assert '<img alt="A real description" src="data:y">' in html
