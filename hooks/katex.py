@@ -28,7 +28,7 @@ CACHE_DIR = ROOT / ".cache" / "katex"
 SITE_DIR = "assets/katex"
 
 ARITHMATEX = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])</(?P=tag)>',
+    r'<(?P<tag>span|div) class="arithmatex"(?P<attributes>[^>]*)>(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])</(?P=tag)>',
     re.S,
 )
 NOTEBOOK_MARKDOWN_CELL = re.compile(
@@ -124,7 +124,7 @@ def render_page(output: str, render, where) -> str:
     def arithmatex(match: re.Match[str]) -> str:
         display = match["block"] is not None
         tex = html.unescape(match["block"] if display else match["inline"])
-        return f'<{match["tag"]} class="arithmatex">{formula(tex, display)}</{match["tag"]}>'
+        return f'<{match["tag"]} class="arithmatex"{match["attributes"]}>{formula(tex, display)}</{match["tag"]}>'
 
     def dollars(text: str) -> str:
         def one(match: re.Match[str]) -> str:

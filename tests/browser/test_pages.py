@@ -161,6 +161,8 @@ def test_axe_reports_no_violations(open_page, page_path, scheme):
     page, _ = open_page(page_path, scheme=scheme)
     expected = "slate" if scheme == "dark" else "default"
     page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{expected}'")
+    # a11y.js makes sideways-scrolling regions focusable one per idle moment; axe checks the result
+    page.wait_for_selector("html[data-a11y-scrollers=checked]", state="attached")
     results = Axe().run(page)
     report = [
         {"rule": v["id"], "impact": v["impact"], "help": v["help"],

@@ -266,6 +266,7 @@ def test_survives_instant_navigation(open_page, server):
     assert page.evaluate("window.__marker") == "same document", "navigation reloaded the page: instant off?"
     # Material parses the fetched page with scripting off, so <noscript> content becomes live
     # markup: the no-JS fallback must stay hidden and the widget visible.
+    page.locator("[data-ls-widget]").scroll_into_view_if_needed()
     assert page.locator(".ls-widget__live").is_visible()
     assert not page.locator("figure.ls-fallback").is_visible()
     page.get_by_label("Smoothing α").fill("0.2")
@@ -276,6 +277,7 @@ def test_survives_instant_navigation(open_page, server):
 def test_without_javascript_shows_figure_and_table(open_page):
     page, _ = open_page(CONCEPT, javascript=False)
     widget = page.locator("[data-ls-widget]")
+    widget.scroll_into_view_if_needed()   # below the first screen the page lays it out only when near
     assert not widget.locator(".ls-widget__live").is_visible()
     figure = widget.locator("figure.ls-fallback svg")
     assert figure.is_visible() and figure.bounding_box()["height"] > 100

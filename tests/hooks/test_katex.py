@@ -27,6 +27,13 @@ def test_arithmatex_inline_and_block_become_katex_html(renderer):
     assert "\\(" not in html and "\\[" not in html
 
 
+def test_attributes_other_hooks_add_to_a_formula_are_kept(renderer):
+    page = '<div class="arithmatex" data-lazy-render style="contain-intrinsic-block-size: auto 64px">\\[x^2\\]</div>'
+    html = render_page(page, renderer.render, where)
+    assert html.startswith('<div class="arithmatex" data-lazy-render style="contain-intrinsic-block-size: auto 64px">')
+    assert 'class="katex-display"' in html and "\\[" not in html
+
+
 def test_notebook_dollar_math_is_rendered_but_code_is_not(renderer):
     cell = (
         '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'

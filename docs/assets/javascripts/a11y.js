@@ -10,26 +10,40 @@
   }
 
   /* A region that scrolls sideways must be reachable by keyboard (WCAG 2.1.1,
-     axe scrollable-region-focusable): wide tables and notebook code cells. */
-  var SCROLLERS = ".md-typeset__scrollwrap, .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedHTMLCommon > table";
+     axe scrollable-region-focusable): wide tables, code blocks (Material's content.lazy only
+     checks those once they are on screen) and notebook code cells. */
+  var SCROLLERS = ".md-typeset__scrollwrap, .md-typeset pre > code, .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedHTMLCommon > table";
 
+  function makeFocusableIfScrolls(el, number) {
+    var scrolls = el.scrollWidth > el.clientWidth + 1;
+    var focusable = el.querySelector("a[href], button, input, select, textarea, [tabindex]");
+    if (scrolls && !focusable && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("data-a11y-scroll", "");
+      if (!el.hasAttribute("role")) el.setAttribute("role", "region");
+      /* numbered, so that no two regions share a name (axe landmark-unique) */
+      if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", (el.querySelector("table") ? "Table " : "Code ") + number + ", scrolls sideways");
+    } else if (!scrolls && el.hasAttribute("data-a11y-scroll")) {
+      ["tabindex", "data-a11y-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
+    }
+  }
+
+  /* One candidate per idle moment: measuring one lays out only its own part of the page
+     (hooks/lazy_rendering.py defers the rest), so no single task grows long. When all are done,
+     <html data-a11y-scrollers="checked"> tells tests that wait for it. */
+  var queue = [];
+  var idle = window.requestIdleCallback || function (run) { return setTimeout(run, 1); };
   function focusableScrollers() {
-    /* Measure every candidate first, then change attributes: interleaving the two would force a
-       fresh layout of the whole page per element. */
-    var candidates = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS));
-    var scrolls = candidates.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
-    candidates.forEach(function (el, i) {
-      var focusable = el.querySelector("a[href], button, input, select, textarea, [tabindex]");
-      if (scrolls[i] && !focusable && !el.hasAttribute("tabindex")) {
-        el.setAttribute("tabindex", "0");
-        el.setAttribute("data-a11y-scroll", "");
-        if (!el.hasAttribute("role")) el.setAttribute("role", "region");
-        /* numbered, so that no two regions share a name (axe landmark-unique) */
-        if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", (el.querySelector("table") ? "Table " : "Code ") + (i + 1) + ", scrolls sideways");
-      } else if (!scrolls[i] && el.hasAttribute("data-a11y-scroll")) {
-        ["tabindex", "data-a11y-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
-      }
-    });
+    var start = !queue.length;
+    queue = Array.prototype.slice.call(document.querySelectorAll(SCROLLERS)).map(function (el, i) { return [el, i + 1]; });
+    document.documentElement.removeAttribute("data-a11y-scrollers");
+    if (start) idle(step);
+  }
+  function step() {
+    var next = queue.shift();
+    if (next) makeFocusableIfScrolls(next[0], next[1]);
+    if (queue.length) idle(step);
+    else document.documentElement.setAttribute("data-a11y-scrollers", "checked");
   }
 
   /* navigation.indexes: a section's <nav> can be labelled by a missing or icon-only element, and
