@@ -122,6 +122,7 @@ def summarize(lhr: dict, html: str) -> dict:
         "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
         "fcp_ms": round(audits["first-contentful-paint"]["numericValue"]),
         "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+        "dom_elements": round(audits["dom-size"]["numericValue"]),
         "core_kib": round(core / 1024, 1),
         "transfer_kib_by_type": {k: round(v / 1024, 1) for k, v in sorted(by_type.items())},
         "offscreen_images_not_deferred": len((offscreen.get("details") or {}).get("items", [])),

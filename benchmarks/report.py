@@ -28,15 +28,17 @@ def render() -> str:
         f"Page speed (`benchmarks/lighthouse.py`: Lighthouse {lighthouse['pages'][0]['lighthouse']}, mobile preset, "
         "median of the performance runs; core = HTML, CSS, JS and fonts as transferred, gzip):",
         "",
-        "| page | performance (runs) | accessibility | best practices | SEO | CLS | core KiB |",
-        "|---|---|---|---|---|---|---|",
+        "| page | performance (runs) | FCP ms | LCP ms | TBT ms | accessibility | best practices | SEO | CLS "
+        "| core KiB | DOM elements |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for page in lighthouse["pages"]:
         scores = page["scores"]
         runs = ", ".join(f"{run:.2f}" for run in page["performance_runs"])
         lines.append(
-            f"| `/{page['page']}` | {scores['performance']:.2f} ({runs}) | {scores['accessibility']:.2f} "
-            f"| {scores['best-practices']:.2f} | {scores['seo']:.2f} | {page['cls']:.3f} | {page['core_kib']:.0f} |"
+            f"| `/{page['page']}` | {scores['performance']:.2f} ({runs}) | {page['fcp_ms']} | {page['lcp_ms']} "
+            f"| {page['tbt_ms']} | {scores['accessibility']:.2f} | {scores['best-practices']:.2f} | {scores['seo']:.2f} "
+            f"| {page['cls']:.3f} | {page['core_kib']:.0f} | {page['dom_elements']:,} |"
         )
     lines += [
         "",

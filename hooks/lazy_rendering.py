@@ -1,14 +1,14 @@
-"""Render long pages on demand: blocks below the first section skip style and layout until near.
+"""Render long pages on demand: blocks below the first screen skip style and layout until near.
 
-A concept page holds hundreds of formulas and listings (over ten thousand elements). Laying all
+A concept page holds hundreds of formulas and listings (about ten thousand elements). Laying all
 of them out before the first paint, and again each time Material's scripts read a position, is
-what made the page slow on phones. Every top-level block after the first section gets
+what made the page slow on phones. Every top-level block that starts below the first screen gets
 ``data-lazy-render`` (``content-visibility: auto`` in ``concept.css``) and an estimate of its
 height, so the browser lays it out only when it nears the viewport and the scrollbar stays about
 right until then; once laid out, the browser remembers the real height (``auto``).
 
-Headings are never deferred: Material's table of contents measures where they are. Nor is the
-first section, which is on the first screen anyway. The page's markup is otherwise untouched.
+Headings are never deferred: Material's table of contents measures where they are. The page's
+markup is otherwise untouched.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import re
 from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-SKIP = {"script", "style", "template"} | VOID | {"h1", "h2", "h3", "h4", "h5", "h6"}
+INVISIBLE = {"script", "style", "template"}
+SKIP = INVISIBLE | VOID | {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 # Rough geometry of the content column, used only until a block is first laid out.
 LINE_PX = 26            # one line of body text
@@ -75,12 +76,13 @@ def defer_offscreen_blocks(html: str) -> str:
     parser.feed(html)
     parser.close()
     starts = parser.blocks
-    top = 0   # estimated position of the current block
+    top = 0   # estimated position of the next block
     out, last = [], 0
     for index, (tag, start, tag_length) in enumerate(starts):
         end = starts[index + 1][1] if index + 1 < len(starts) else len(html)
-        estimate = estimated_height(html[start:end])
-        top, block_top = top + estimate, top
+        estimate = 0 if tag in INVISIBLE else estimated_height(html[start:end])
+        block_top = top
+        top += estimate
         if block_top < FIRST_SCREEN_PX or tag in SKIP:
             continue
         opening_end = start + tag_length - 1   # the start tag's ">"

@@ -52,6 +52,14 @@ SCRAPE = """async () => {
   };
 }"""
 
+SCROLL_THROUGH = """async () => {
+  for (const block of document.querySelectorAll("[data-lazy-render]")) {
+    block.scrollIntoView();
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
+  window.scrollTo(0, 0);
+}"""
+
 RAW_TEX = [r"\(", r"\)", r"\[", r"\]", "$$"]
 TEX_COMMAND = __import__("re").compile(r"\\(frac|alpha|beta|sum|log|exp|mathbf|mathrm|text|left|right|"
                                        r"begin|end|varepsilon|epsilon|cdot|hat|operatorname)\b")
@@ -161,12 +169,16 @@ def test_axe_reports_no_violations(open_page, page_path, scheme):
     page, _ = open_page(page_path, scheme=scheme)
     expected = "slate" if scheme == "dark" else "default"
     page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{expected}'")
+    # Read the page as a reader would: every block deferred by hooks/lazy_rendering.py laid out,
+    # and no colour transition of the theme still running when axe samples colours.
+    page.evaluate(SCROLL_THROUGH)
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     # a11y.js makes sideways-scrolling regions focusable one per idle moment; axe checks the result
     page.wait_for_selector("html[data-a11y-scrollers=checked]", state="attached")
     results = Axe().run(page)
     report = [
         {"rule": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"][:5]]}
+         "nodes": [[n["target"], (n["any"] or [{}])[0].get("data")] for n in v["nodes"][:5]]}
         for v in results.response["violations"]
     ]
     assert results.violations_count == 0, json.dumps(report, indent=1)

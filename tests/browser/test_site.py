@@ -36,3 +36,21 @@ def test_search_finds_the_concept_page(open_page, server):
     page.wait_for_url(f"**/{CONCEPT}**")
     assert page.locator("h1").first.text_content().strip().startswith("Label Smoothing")
     assert watch.console_errors == [] and watch.failed_requests == []
+
+
+def test_first_visit_in_dark_mode_is_dark_before_materials_script_runs(open_page, server):
+    # overrides/main.html picks the palette at once; Material's own (deferred) script would only
+    # switch after the first paint, flashing the light palette at dark-mode readers
+    page, _ = open_page(CONCEPT, scheme="dark", wait=False)
+    page.route("**/bundle.*.min.js", lambda route: route.abort())
+    page.goto(server.url(CONCEPT), wait_until="load")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+
+
+def test_a_palette_the_reader_chose_outlives_the_preference(open_page):
+    page, watch = open_page(CONCEPT, scheme="dark")
+    page.locator("label[title='Switch to light mode']").click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    page.reload(wait_until="load")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    assert watch.console_errors == []

@@ -42,6 +42,11 @@ def test_an_authors_own_style_is_kept():
     assert '<p style="color: red" data-lazy-render>x</p>' in out
 
 
+def test_style_and_script_take_no_room_on_screen():
+    css = "<style>\n" + ".cell { color: red; }\n" * 200 + "</style>\n"   # as notebook pages carry
+    assert marked(defer_offscreen_blocks(css + '<div class="jupyter-wrapper"><p>cells</p></div>\n')) == []
+
+
 def test_short_pages_are_left_alone():
     html = '<p>One</p>\n<h2 id="a">A</h2>\n<p>Two</p>\n'
     assert defer_offscreen_blocks(html) == html

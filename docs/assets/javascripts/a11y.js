@@ -58,9 +58,27 @@
         nav.setAttribute("aria-label", title.textContent.trim());
       }
     });
-    Array.prototype.forEach.call(document.querySelectorAll("nav.md-code__nav:not([aria-label])"), function (nav, i) {
-      nav.setAttribute("aria-label", "Code block " + (i + 1) + " tools");
+    nameCodeNavs();
+  }
+
+  /* numbered by the code block's place on the page, so that the numbers stay unique however late
+     Material adds a block's tools */
+  function nameCodeNavs() {
+    var blocks = Array.prototype.slice.call(document.querySelectorAll(".md-typeset pre"));
+    Array.prototype.forEach.call(document.querySelectorAll("nav.md-code__nav:not([aria-label])"), function (nav) {
+      nav.setAttribute("aria-label", "Code block " + (blocks.indexOf(nav.closest("pre")) + 1) + " tools");
     });
+  }
+
+  /* content.lazy: Material adds a code block's tools only when the block first comes on screen */
+  function addsCodeTools(record) {
+    return Array.prototype.some.call(record.addedNodes, function (node) {
+      return node.nodeType === 1 && (node.matches("nav.md-code__nav") || !!node.querySelector("nav.md-code__nav"));
+    });
+  }
+  if (typeof MutationObserver === "function") {
+    new MutationObserver(function (records) { if (records.some(addsCodeTools)) nameCodeNavs(); })
+      .observe(document.body, { childList: true, subtree: true });
   }
 
   /* re-check when any candidate changes size (fonts, palette, viewport, late styles) */
