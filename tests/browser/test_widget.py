@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 from snippets import label_smoothing as ls
 from tests.browser.conftest import CONCEPT, ROOT
@@ -266,9 +267,10 @@ def test_survives_instant_navigation(open_page, server):
     assert page.evaluate("window.__marker") == "same document", "navigation reloaded the page: instant off?"
     # Material parses the fetched page with scripting off, so <noscript> content becomes live
     # markup: the no-JS fallback must stay hidden and the widget visible.
-    page.locator("[data-ls-widget]").scroll_into_view_if_needed()
-    assert page.locator(".ls-widget__live").is_visible()
-    assert not page.locator("figure.ls-fallback").is_visible()
+    # one atomic step: Material may still be swapping the content in when the widget is ready
+    page.evaluate("document.querySelector('[data-ls-widget]').scrollIntoView()")
+    expect(page.locator(".ls-widget__live")).to_be_visible()
+    expect(page.locator("figure.ls-fallback")).to_be_hidden()
     page.get_by_label("Smoothing α").fill("0.2")
     assert readouts(page)["true"] == f"{ls.smooth_labels([0], 10, 0.2)[0][0]:#.4g}"
     assert watch.console_errors == []
