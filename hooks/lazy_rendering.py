@@ -31,7 +31,11 @@ FIRST_SCREEN_PX = 500   # blocks starting above this (estimated) stay eager: the
 
 
 class _TopLevelBlocks(HTMLParser):
-    """Offsets of each top-level element's start tag, with its tag name."""
+    """Offsets of each top-level element's start tag, with its tag name.
+
+    A self-closing tag (``<hr />``) reaches ``handle_starttag`` then ``handle_endtag`` through
+    HTMLParser's own ``handle_startendtag``, which keeps the depth right for void and non-void tags.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -48,10 +52,6 @@ class _TopLevelBlocks(HTMLParser):
             self.blocks.append((tag, self._offset(), len(self.get_starttag_text() or "")))
         if tag not in VOID:
             self.depth += 1
-
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        if self.depth == 0:
-            self.blocks.append((tag, self._offset(), len(self.get_starttag_text() or "")))
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in VOID:
