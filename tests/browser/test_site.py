@@ -17,7 +17,10 @@ def test_legacy_url_redirects_to_concept_page(open_page, server, suffix):
     page.goto(server.url(LEGACY) + suffix)
     page.wait_for_url(server.url(CONCEPT) + suffix)
     assert page.locator("h1").first.text_content().strip().startswith("Label Smoothing")
-    assert watch.foreign_requests == [] and watch.failed_requests == []
+    # The redirect page's script moves on while the page may still be arriving; Chromium then
+    # reports that one request as aborted. It is the redirect working, not a failure.
+    superseded = f"{server.url(LEGACY)}: net::ERR_ABORTED"
+    assert watch.foreign_requests == [] and [f for f in watch.failed_requests if f != superseded] == []
 
 
 def test_search_finds_the_concept_page(open_page, server):
