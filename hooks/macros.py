@@ -18,6 +18,7 @@ VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
 sys.path.insert(0, str(ROOT))  # so `snippets` and `hooks` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
+from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.labs import load_lab_results  # noqa: E402
 from snippets import label_smoothing  # noqa: E402
 
@@ -42,6 +43,7 @@ def define_env(env) -> None:
     env.variables["ls"] = label_smoothing
     env.filter(vector)
     env.macro(load_lab_results, "lab")  # {{ lab("calibration")["ece"]... }}: numbers the labs computed
+    env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
 
     @env.macro
     def vocab_scale_results() -> dict:
