@@ -31,8 +31,6 @@ PROSE_NAMES = {
     "torch_1_thread": "PyTorch on 1 thread",
     "torch_default": "PyTorch on {threads} threads",
 }
-TORCH_CONTENDERS = ("torch_1_thread", "torch_default")
-NUMPY_CONTENDERS = ("naive", "library")
 
 
 def withheld_reason(results: dict[str, Any]) -> str | None:
@@ -66,6 +64,15 @@ def contender_name(contender: str, results: dict[str, Any], names: dict[str, str
     return names[contender].format(threads=results["torch_default_threads"])
 
 
+def torch_contenders(results: dict[str, Any]) -> list[str]:
+    return [c for c in results["contenders"] if c.startswith("torch")]
+
+
+def traced_contenders(results: dict[str, Any]) -> list[str]:
+    """The contenders that tracemalloc also measured (NumPy's)."""
+    return list(results["sizes"][0]["tracemalloc_peak_mib"])
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:,.1f}"
 
@@ -83,9 +90,11 @@ def _k_list(ks: list[int]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+def _table(corner: str, results: dict[str, Any], rows: dict[str, list[str]]) -> str:
+    """A table with one column per vocabulary size: narrow enough for a phone."""
+    header = [corner] + [f"K = {size['k']:,}" for size in results["sizes"]]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(results["sizes"])]
+    lines += ["| " + " | ".join([name, *cells]) + " |" for name, cells in rows.items()]
     return "\n".join(lines)
 
 
@@ -106,33 +115,29 @@ def comparison(size: dict[str, Any], torch_contender: str) -> str:
 
 
 def vocab_scale_tables(results: dict[str, Any]) -> tuple[str, str]:
-    """The time table and the memory table, one row per vocabulary size."""
-    names = {c: contender_name(c, results) for c in results["contenders"]}
-    time_header = (["K"] + [f"{names[c]} (ms)" for c in results["contenders"]]
-                   + [f"library ÷ {names[c]}" for c in TORCH_CONTENDERS])
-    time_rows = [
-        [f"{size['k']:,}"]
-        + [f"{_ms(size['time_s'][c]['median'])} ({_ms(size['time_s'][c]['min'])}–{_ms(size['time_s'][c]['max'])})"
-           for c in results["contenders"]]
-        + [_ratio(time_ratio(size, c)) for c in TORCH_CONTENDERS]
-        for size in results["sizes"]
-    ]
-    memory_header = (["K"] + [f"{names[c]} (MiB)" for c in results["contenders"]]
-                     + [f"{names[c]}, tracemalloc (MiB)" for c in NUMPY_CONTENDERS])
-    memory_rows = [
-        [f"{size['k']:,}"]
-        + [_mib(size["peak_rss_growth_mib"][c]["median"]) for c in results["contenders"]]
-        + [_mib(size["tracemalloc_peak_mib"][c]["median"]) for c in NUMPY_CONTENDERS]
-        for size in results["sizes"]
-    ]
-    return _table(time_header, time_rows), _table(memory_header, memory_rows)
+    """The time table and the memory table: a row per contender, a column per vocabulary size."""
+    sizes = results["sizes"]
+    times = {
+        contender_name(c, results): [
+            f"{_ms(size['time_s'][c]['median'])} ({_ms(size['time_s'][c]['min'])}–{_ms(size['time_s'][c]['max'])})"
+            for size in sizes]
+        for c in results["contenders"]
+    }
+    times.update({f"library ÷ {contender_name(c, results)}": [_ratio(time_ratio(size, c)) for size in sizes]
+                  for c in torch_contenders(results)})
+    memory = {contender_name(c, results): [_mib(size["peak_rss_growth_mib"][c]["median"]) for size in sizes]
+              for c in results["contenders"]}
+    memory.update({f"{contender_name(c, results)}, tracemalloc": [_mib(size["tracemalloc_peak_mib"][c]["median"])
+                                                                  for size in sizes]
+                   for c in traced_contenders(results)})
+    return _table("time (ms)", results, times), _table("peak memory (MiB)", results, memory)
 
 
 def time_findings(results: dict[str, Any]) -> str:
     """Where each PyTorch setting is faster or slower, in words that follow the runs' spread:
     "faster" only when every run of one was faster than every run of the other."""
     sentences = []
-    for torch_contender in TORCH_CONTENDERS:
+    for torch_contender in torch_contenders(results):
         groups: dict[str, list[int]] = {"torch": [], "library": [], "overlap": []}
         for size in results["sizes"]:
             groups[comparison(size, torch_contender)].append(size["k"])

@@ -82,6 +82,11 @@ def test_cls_must_be_zero_in_every_round():
                  cls=cls, lcp_ms=1, fcp_ms=1, dom_elements=1, offscreen_images_not_deferred=0, benchmark_index=1)
             for cls in (0.0, 0.0, 0.02)]
     assert set(misses(aggregate(runs), control)) == {"CLS"}
+    for run in runs:
+        run["cls"] = 0.0004  # 0.000 as Lighthouse reports it
+    assert misses(aggregate(runs), control) == {}
+    runs[1]["cls"] = 0.0006
+    assert set(misses(aggregate(runs), control)) == {"CLS"}
 
 
 def test_summarize_reads_a_lighthouse_report():

@@ -59,40 +59,50 @@ def document() -> dict:
     return quiet_document(times, memory)
 
 
-def table_rows(table: str) -> list[list[str]]:
+def table_rows(table: str) -> dict[str, list[str]]:
+    """The body of a Markdown table: row name -> the other cells."""
     lines = table.strip().splitlines()
-    assert re.fullmatch(r"\|(---:\|)+", lines[1]), "second line must be the alignment row"
-    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    assert re.fullmatch(r"\|---\|(---:\|)+", lines[1]), "second line must be the alignment row"
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    return {row[0]: row[1:] for row in cells}
+
+
+def header(table: str) -> list[str]:
+    return [cell.strip() for cell in table.splitlines()[0].strip("|").split("|")]
 
 
 def test_time_table_shows_median_and_range_of_every_contender(document):
     time_table, _ = vocab_scale_tables(document)
-    header = time_table.splitlines()[0]
-    assert "PyTorch, 1 thread (ms)" in header and "PyTorch, 2 threads (ms)" in header
-    row = table_rows(time_table)[1]
-    assert row == ["128,000", "9,400.0 (9,000.0–9,900.0)", "742.6 (700.0–800.0)", "760.0 (690.0–810.0)",
-                   "450.0 (400.0–500.0)", f"{742.6 / 760:.2f}", f"{742.6 / 450:.2f}"]
+    assert header(time_table) == ["time (ms)", "K = 1,000", "K = 128,000"]
+    rows = table_rows(time_table)
+    assert list(rows) == ["naive", "library", "PyTorch, 1 thread", "PyTorch, 2 threads",
+                          "library ÷ PyTorch, 1 thread", "library ÷ PyTorch, 2 threads"]
+    assert rows["library"] == ["10.0 (9.0–12.0)", "742.6 (700.0–800.0)"]
+    assert rows["naive"][1] == "9,400.0 (9,000.0–9,900.0)"
+    assert rows["library ÷ PyTorch, 1 thread"] == [f"{10 / 7:.2f}", f"{742.6 / 760:.2f}"]
+    assert rows["library ÷ PyTorch, 2 threads"] == [f"{10 / 4:.2f}", f"{742.6 / 450:.2f}"]
 
 
 def test_memory_table_uses_one_instrument_for_all_and_tracemalloc_for_numpy(document):
     _, memory_table = vocab_scale_tables(document)
-    header = [cell.strip() for cell in memory_table.splitlines()[0].strip("|").split("|")]
-    assert header == ["K", "naive (MiB)", "library (MiB)", "PyTorch, 1 thread (MiB)", "PyTorch, 2 threads (MiB)",
-                      "naive, tracemalloc (MiB)", "library, tracemalloc (MiB)"]
-    assert table_rows(memory_table)[1] == ["128,000", "6,000.0", "1.8", "2,000.0", "2,000.1", "5,940.0", "1.8"]
+    assert header(memory_table) == ["peak memory (MiB)", "K = 1,000", "K = 128,000"]
+    assert table_rows(memory_table) == {
+        "naive": ["46.9", "6,000.0"], "library": ["1.3", "1.8"], "PyTorch, 1 thread": ["15.6", "2,000.0"],
+        "PyTorch, 2 threads": ["15.7", "2,000.1"], "naive, tracemalloc": ["46.4", "5,940.0"],
+        "library, tracemalloc": ["1.3", "1.8"],
+    }
 
 
 def test_every_number_in_the_tables_comes_from_the_document(document):
-    shown = NUMBER.findall("\n".join(line for table in vocab_scale_tables(document) for line in table.splitlines()[2:]))
+    body = [line.split("|", 2)[2] for table in vocab_scale_tables(document) for line in table.splitlines()[2:]]
+    shown = NUMBER.findall("\n".join(body))
     expected = []
     for size in document["sizes"]:
-        expected.append(f"{size['k']:,}")
         for c in CONTENDERS:
             t = size["time_s"][c]
             expected += [f"{t['median'] * 1e3:,.1f}", f"{t['min'] * 1e3:,.1f}", f"{t['max'] * 1e3:,.1f}"]
         expected += [f"{size['time_s']['library']['median'] / size['time_s'][c]['median']:.2f}"
                      for c in ("torch_1_thread", "torch_default")]
-        expected.append(f"{size['k']:,}")
         expected += [f"{size['peak_rss_growth_mib'][c]['median']:,.1f}" for c in CONTENDERS]
         expected += [f"{size['tracemalloc_peak_mib'][c]['median']:,.1f}" for c in NUMPY_CONTENDERS]
     assert sorted(shown) == sorted(expected)
