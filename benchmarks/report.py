@@ -62,13 +62,13 @@ def page_speed(results: dict[str, Any]) -> str:
         f"{results['control']['words']:,} words and one code block, no plugins, measured in the same rounds: "
         f"performance {perf['median']:.2f} ({perf['min']:.2f}–{perf['max']:.2f}), TBT {control['tbt_ms']['median']:.0f} ms, "
         f"LCP {control['lcp_ms']['median']:,.0f} ms, FCP {control['fcp_ms']['median']:,.0f} ms, "
-        f"core {control['core_kib']['median']:.0f} KiB. Each page against it (Δ: page − control; ×: page ÷ control; "
+        f"core {control['core_kib']['median']:.0f} KiB, {control['dom_elements']['median']:,.0f} DOM elements. Each page against it (Δ: page − control; ×: page ÷ control; "
         "core = HTML, CSS, JS and fonts as transferred; targets: performance Δ ≥ −0.03, TBT Δ ≤ +100 ms, CLS 0, "
         "accessibility, best practices and SEO 1.0, core ≤ 300 KiB, offscreen images lazy):",
         "",
         "| page | performance (Δ) | TBT ms (Δ) | LCP × | FCP × | CLS | accessibility | best practices | SEO "
-        "| core KiB | offscreen not lazy | missed targets |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| core KiB | DOM elements | offscreen not lazy | missed targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for page in results["pages"]:
         s = page["summary"]
@@ -78,7 +78,8 @@ def page_speed(results: dict[str, Any]) -> str:
             f"| {s['lcp_ms']['median'] / control['lcp_ms']['median']:.2f} "
             f"| {s['fcp_ms']['median'] / control['fcp_ms']['median']:.2f} | {s['cls']['max']:.3f} "
             f"| {s['accessibility']['min']:.2f} | {s['best-practices']['min']:.2f} | {s['seo']['min']:.2f} "
-            f"| {s['core_kib']['median']:.0f} | {s['offscreen_images_not_deferred']['max']:.0f} "
+            f"| {s['core_kib']['median']:.0f} | {s['dom_elements']['median']:,.0f} "
+            f"| {s['offscreen_images_not_deferred']['max']:.0f} "
             f"| {', '.join(page['misses']) or 'none'} |"
         )
     return "\n".join(lines)

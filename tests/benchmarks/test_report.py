@@ -18,7 +18,8 @@ def page_runs(performance: float, tbt: float, rounds: int = 3) -> list[dict]:
     for i in range(rounds):
         run = {metric: 0.0 for metric in METRICS}
         run.update({"performance": performance + 0.01 * (i - 1), "accessibility": 1.0, "best-practices": 1.0,
-                    "seo": 1.0, "tbt_ms": tbt + 10 * i, "lcp_ms": 2000.0, "fcp_ms": 1500.0, "core_kib": 160.0})
+                    "seo": 1.0, "tbt_ms": tbt + 10 * i, "lcp_ms": 2000.0, "fcp_ms": 1500.0, "core_kib": 160.0,
+                    "dom_elements": 1200})
         runs.append(run)
     return runs
 
@@ -37,7 +38,7 @@ def test_page_speed_table_is_relative_to_the_control():
     text = report.page_speed(lighthouse_results())
     assert "stock Material 9.8.2 with 1,842 words" in text and "performance 0.93 (0.92–0.94)" in text
     assert "1-minute load 0.30 before and 1.20 after" in text
-    assert "| `/` | 0.92 (-0.01) | 270 (+10) | 1.00 | 1.00 | 0.000 | 1.00 | 1.00 | 1.00 | 160 | 0 | none |" in text
+    assert "| `/` | 0.92 (-0.01) | 270 (+10) | 1.00 | 1.00 | 0.000 | 1.00 | 1.00 | 1.00 | 160 | 1,200 | 0 | none |" in text
     assert "| `/domains/x/` | 0.60 (-0.33) | 610 (+350) |" in text and "| performance, TBT |" in text
     assert CONTROL not in [row.split("|")[1].strip() for row in text.splitlines() if row.startswith("| `")]
 
