@@ -15,12 +15,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
-sys.path.insert(0, str(ROOT))  # so `snippets` and `hooks` import as packages during the build
+sys.path.insert(0, str(ROOT))  # so `snippets`, `hooks` and `tools` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.labs import load_lab_results  # noqa: E402
 from snippets import label_smoothing  # noqa: E402
+from tools.results_tables import vocab_scale_markdown  # noqa: E402
 
 
 def vector(values, digits: int = 3) -> str:
@@ -52,10 +53,8 @@ def define_env(env) -> None:
 
     @env.macro
     def vocab_scale_table() -> str:
-        """The same benchmark as a Markdown table."""
-        from benchmarks.vocab_scale import markdown_table
-
-        return markdown_table(vocab_scale_results())
+        """The same benchmark as captioned Markdown tables, or why they are withheld."""
+        return vocab_scale_markdown(vocab_scale_results())
 
     def catalog() -> dict:
         return concepts_by_domain(read_concepts(env.conf["docs_dir"]))
