@@ -11,8 +11,8 @@
 
   /* A region that scrolls sideways must be reachable by keyboard (WCAG 2.1.1,
      axe scrollable-region-focusable): wide tables, code blocks (Material's content.lazy only
-     checks those once they are on screen) and notebook code cells. */
-  var SCROLLERS = ".md-typeset__scrollwrap, .md-typeset pre > code, .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedHTMLCommon > table";
+     checks those once they are on screen), notebook code cells and display formulas. */
+  var SCROLLERS = ".md-typeset__scrollwrap, .md-typeset pre > code, .highlight-ipynb, .jp-OutputArea-output pre, .jp-RenderedHTMLCommon > table, .md-typeset div.arithmatex";
 
   function makeFocusableIfScrolls(el, number) {
     var scrolls = el.scrollWidth > el.clientWidth + 1;
@@ -22,7 +22,7 @@
       el.setAttribute("data-a11y-scroll", "");
       if (!el.hasAttribute("role")) el.setAttribute("role", "region");
       /* numbered, so that no two regions share a name (axe landmark-unique) */
-      if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", (el.querySelector("table") ? "Table " : "Code ") + number + ", scrolls sideways");
+      if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", (el.querySelector("table") ? "Table " : el.matches(".arithmatex") ? "Formula " : "Code ") + number + ", scrolls sideways");
     } else if (!scrolls && el.hasAttribute("data-a11y-scroll")) {
       ["tabindex", "data-a11y-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
     }
