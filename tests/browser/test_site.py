@@ -57,3 +57,14 @@ def test_a_palette_the_reader_chose_outlives_the_preference(open_page):
     page.reload(wait_until="load")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
     assert watch.console_errors == []
+
+
+def test_authors_page_shows_the_snippet_syntax_it_teaches(open_page):
+    # pymdownx.snippets takes a `--8<-- [start:name]` line as a section marker and drops it, even
+    # in prose; docs/authors.md escapes those with `;` so that readers see the syntax.
+    page, _ = open_page("authors/")
+    items = page.locator("h2#code-on-pages + ul > li").all_inner_texts()
+    assert len(items) == 3, f"the 'Code on pages' list has {len(items)} items: {items}"
+    for syntax in ("# --8<-- [start:name]", "# --8<-- [end:name]", '--8<-- "snippets/<module>.py:<name>"'):
+        assert syntax in items[0], f"{syntax!r} missing from {items[0]!r}"
+    assert not any(";--8<--" in item for item in items), "the escape itself shows"
