@@ -14,6 +14,10 @@ serve: setup
 build: setup
 	$(BIN)/mkdocs build --strict
 
+# The tests read the site as readers of a deployment do (a sitemap, so instant navigation):
+# without a SITE_URL they build it for a stand-in origin under the reserved .test name, which
+# the test server plays (tools/local_site.py) and a deploy build refuses (hooks/site_url.py).
+test: export SITE_URL := $(or $(SITE_URL),https://concept-lab.test/)
 test: build
 	$(BIN)/python -m pytest
 

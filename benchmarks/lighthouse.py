@@ -1,6 +1,6 @@
 """Page speed: Lighthouse (mobile preset) on every page of the built site, against a control page.
 
-    .venv/bin/mkdocs build --strict
+    SITE_URL=https://concept-lab.test/ .venv/bin/mkdocs build --strict   # any SITE_URL: the sitemap lists the pages
     (cd benchmarks/lighthouse && npm ci)             # Lighthouse 12.2.3, pinned for Node 20
     .venv/bin/python -m benchmarks.lighthouse        # --rounds 3 --site DIR --page PATH ... --check
 
@@ -266,6 +266,9 @@ def main() -> int:
 
     if not (args.site / "index.html").is_file():
         raise SystemExit(f"{args.site} is not a built site: run `.venv/bin/mkdocs build --strict` first")
+    if not args.page and not sitemap_paths(args.site):
+        raise SystemExit(f"{args.site}/sitemap.xml lists no pages: build with a SITE_URL "
+                         "(e.g. SITE_URL=https://concept-lab.test/), or name pages with --page")
     if not LIGHTHOUSE.is_file():
         raise SystemExit("Lighthouse is not installed: run `npm ci` in benchmarks/lighthouse/")
     chrome = chromium_path()

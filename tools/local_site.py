@@ -82,19 +82,21 @@ def is_redirect_page(html_file: Path) -> bool:
 
 
 def rewrite_sitemap(text: str, origin: str) -> str:
-    """The sitemap with its base URL (`site_url`) replaced by ``origin``, keeping the path.
+    """The sitemap with its base URL (`site_url`) replaced by ``origin`` + "/", where this
+    server serves the site's root.
 
     Material's instant navigation only intercepts links listed in sitemap.xml, whose URLs carry
-    `site_url` (another host, and no port). Material swaps in the page's protocol and hostname
-    but keeps the sitemap's port, so on 127.0.0.1:<port> no link would match and every click
-    would be a full page load. Rewriting the sitemap's base to the serving origin reproduces a
-    real deployment, where site_url is the origin the site is served from.
+    `site_url`: the deployment's host, port and path. Material swaps in the page's protocol and
+    hostname but keeps the sitemap's port and path, so on 127.0.0.1:<port> no link would match
+    and every click would be a full page load. Rewriting the sitemap's base to the serving
+    origin reproduces a real deployment, where site_url is where the site is served from.
+    A build without site_url lists no pages, and is served as it is.
     """
     locs = re.findall(r"<loc>([^<]*)</loc>", text)
     if not locs:
         return text
     base = min(locs, key=len)
-    return text.replace(base, origin + urlsplit(base).path)
+    return text.replace(base, origin + "/")
 
 
 # ------------------------------------------------------------------ server

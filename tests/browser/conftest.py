@@ -2,8 +2,11 @@
 
 Run after a strict build:
 
-    .venv/bin/mkdocs build --strict
+    SITE_URL=https://concept-lab.test/ .venv/bin/mkdocs build --strict
     .venv/bin/python -m pytest tests/browser -p no:markdown-docs -o addopts="" -q
+
+Any SITE_URL will do (``make test`` uses that stand-in): the server maps the sitemap to itself, so
+instant navigation works as it does for readers of a deployment.
 
 Chromium is the system one (Debian's ``chromium``); set ``CHROMIUM_PATH`` to use another binary.
 Nothing here skips: a missing site/ or a missing browser is a failure with a message saying why.
@@ -39,6 +42,13 @@ def require_site() -> Path:
         pytest.fail(
             f"{SITE} has no index.html: run `.venv/bin/mkdocs build --strict` before the browser tests "
             "(`make test` does both), or point SITE_DIR at a built site.",
+            pytrace=False,
+        )
+    if not sitemap_paths(SITE):
+        pytest.fail(
+            f"{SITE}/sitemap.xml lists no pages: the site was built without SITE_URL, so Material's "
+            "instant navigation is off and the tests would not see it as readers of a deployment do. "
+            "Build with any SITE_URL (`make test` uses a stand-in); the test server maps it to itself.",
             pytrace=False,
         )
     return SITE

@@ -1,7 +1,9 @@
-"""Site-wide behaviour that needs a browser: the legacy URL and the search."""
+"""Site-wide behaviour that needs a browser: the legacy URL, the search, instant navigation and
+the addresses a build names, and the /authors/ page's own syntax examples."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -68,3 +70,25 @@ def test_authors_page_shows_the_snippet_syntax_it_teaches(open_page):
     for syntax in ("# --8<-- [start:name]", "# --8<-- [end:name]", '--8<-- "snippets/<module>.py:<name>"'):
         assert syntax in items[0], f"{syntax!r} missing from {items[0]!r}"
     assert not any(";--8<--" in item for item in items), "the escape itself shows"
+
+
+def test_links_between_pages_navigate_instantly(open_page, server):
+    # Material's instant navigation swaps the page in only for links its sitemap lists; a
+    # sitemap naming another origin (or port) turns every click into a full page load.
+    page, watch = open_page("")
+    page.evaluate("window.__sameDocument = true")
+    page.locator(".md-content a[href$='/domains/']").first.click()
+    page.wait_for_url(server.url("domains/"))
+    page.locator("h1").first.wait_for()
+    assert page.locator("h1").first.text_content().strip().startswith("Domains")
+    assert page.evaluate("window.__sameDocument === true"), "the click reloaded the page: instant navigation is off"
+    assert watch.console_errors == [] and watch.failed_requests == []
+
+
+def test_no_canonical_link_or_sitemap_entry_names_a_local_address(site_dir):
+    # A build names addresses only when it has a SITE_URL, and never a loopback one.
+    urls = re.findall(r"<loc>([^<]*)</loc>", (site_dir / "sitemap.xml").read_text(encoding="utf-8"))
+    for html in site_dir.rglob("*.html"):
+        urls += re.findall(r'<link rel="canonical" href="([^"]+)"', html.read_text(encoding="utf-8"))
+    local = [u for u in urls if urlsplit(u).hostname in ("127.0.0.1", "localhost", "0.0.0.0", "::1")]
+    assert local == [], f"{len(local)} canonical links or sitemap entries name a local address: {local[:3]}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import re
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,7 @@ def test_sitemap_is_rewritten_to_the_serving_origin(site, gzipped):
         body = gzip.decompress(response.body) if gzipped else response.body
         assert response.getheader("Content-Type") == "application/xml"
         text = body.decode()
-        assert f"<loc>{served.origin}/course/authors/</loc>" in text and "example.org" not in text
+        assert f"<loc>{served.origin}/authors/</loc>" in text and "example.org" not in text
 
 
 def test_directories_redirect_missing_files_404_and_cache_control_is_set(site):
@@ -87,6 +88,10 @@ def test_sitemap_paths_and_redirect_stubs(site):
     assert sitemap_paths(site / "authors") == []
 
 
-def test_rewrite_keeps_the_base_path():
-    assert rewrite_sitemap(SITEMAP, "http://127.0.0.1:9").count("http://127.0.0.1:9/course/") == 3
+def test_rewrite_maps_the_base_to_the_served_root():
+    # A site deployed under a path (https://example.org/course/) is served here at "/":
+    # its pages' links are relative, so the sitemap must say /authors/, not /course/authors/.
+    rewritten = rewrite_sitemap(SITEMAP, "http://127.0.0.1:9")
+    assert re.findall(r"<loc>([^<]*)</loc>", rewritten) == [
+        "http://127.0.0.1:9/", "http://127.0.0.1:9/authors/", "http://127.0.0.1:9/old/"]
     assert rewrite_sitemap("<urlset/>", "http://127.0.0.1:9") == "<urlset/>"
