@@ -59,7 +59,22 @@ def render() -> str:
         )
         + ".",
     ]
+    lines += ["", mutation_line(load("mutation"))]
     return "\n".join(lines)
+
+
+def mutation_line(mutation: dict) -> str:
+    """Per module: mutants killed out of those a test could kill (benchmarks/mutation.py)."""
+    modules = "; ".join(
+        f"`{module['module']}` {module['killed']} of {module['total'] - len(module['equivalent'])} "
+        f"({module['score']:.1%}; {len(module['equivalent'])} more equivalent)"
+        for module in mutation["modules"]
+    )
+    return (
+        f"Mutation testing (`benchmarks/mutation.py`: mutmut {mutation['mutmut']} with tests/snippets, "
+        f"{mutation['date']}; target {mutation['target']:.0%}), mutants killed: {modules}. The equivalent "
+        "survivors, each with the reason no test can kill it, are in `benchmarks/results/mutation.json`."
+    )
 
 
 def section(text: str) -> str:

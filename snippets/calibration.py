@@ -85,11 +85,11 @@ def reliability_diagram(
     confidence = p.max(axis=-1).ravel()
     correct = (p.argmax(axis=-1) == labels).ravel()
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    # searchsorted(side="left") - 1 puts c in bin m when edges[m] < c <= edges[m + 1];
-    # the clip only catches rounding at the ends (c = 0 is impossible, c can be 1 + tiny).
-    bins = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, n_bins - 1)
+    # searchsorted(side="left") - 1 puts c in bin m when edges[m] < c <= edges[m + 1].
+    # c >= 1/K > 0, so no bin is below 0; a c of 1 + tiny (rounding) joins the top bin.
+    bins = np.minimum(np.searchsorted(edges, confidence, side="left") - 1, n_bins - 1)
     count = np.bincount(bins, minlength=n_bins)
-    with np.errstate(invalid="ignore", divide="ignore"):  # empty bins become NaN
+    with np.errstate(invalid="ignore"):  # an empty bin's 0 / 0 becomes NaN
         mean_confidence = (
             np.bincount(bins, weights=confidence, minlength=n_bins) / count
         )
@@ -179,16 +179,9 @@ def fit_temperature(logits: npt.ArrayLike, labels: npt.ArrayLike) -> float:
     low, high = 0.0, 1.0
     while _nll_slope(high, z, z_true) < 0:
         low, high = high, 2 * high
-    # Brent's method (secant steps, safeguarded by bisection) shrinks the bracket
-    # until it is a few ulps of beta wide: rtol is the smallest scipy allows, and an
-    # xtol of about 0 leaves the relative test alone in charge.
-    beta = scipy.optimize.brentq(
-        _nll_slope,
-        low,
-        high,
-        args=(z, z_true),
-        xtol=1e-300,
-        rtol=4 * np.finfo(float).eps,
-    )
+    # Brent's method (secant steps, safeguarded by bisection) shrinks the bracket until
+    # it is xtol + rtol * beta wide; the default rtol is 4 ulps, and an xtol of about 0
+    # leaves that relative test alone in charge, however small beta is.
+    beta = scipy.optimize.brentq(_nll_slope, low, high, args=(z, z_true), xtol=1e-300)
     return 1 / beta
 # --8<-- [end:fit_temperature]

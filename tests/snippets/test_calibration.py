@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 
 import numpy as np
 import pytest
@@ -59,6 +60,46 @@ def test_bins_are_closed_on_the_right():
         diagram.count, [0, 1, 0, 1]
     )  # 0.5 lies in (0.25, 0.5]
     np.testing.assert_array_equal(diagram.edges, [0.0, 0.25, 0.5, 0.75, 1.0])
+
+
+def test_lowest_and_highest_bins():
+    # K = 20, uniform: confidence 0.05 lies in the lowest bin (0, 0.1]. A confidence of
+    # 1 + 1e-9 (rounding; within the sum tolerance) belongs to the top bin (0.9, 1].
+    probs = np.array([np.full(20, 0.05), [1 + 1e-9] + [0.0] * 19])
+    diagram = reliability_diagram(probs, np.array([3, 0]), n_bins=10)
+    np.testing.assert_array_equal(diagram.count, [1, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+    np.testing.assert_allclose(diagram.confidence[[0, -1]], [0.05, 1 + 1e-9], rtol=1e-15)
+    np.testing.assert_array_equal(diagram.accuracy[[0, -1]], [0.0, 1.0])
+
+
+def test_default_is_fifteen_bins():
+    rng = np.random.default_rng(8)
+    probs = softmax(rng.normal(scale=2, size=(400, 4)))
+    labels = rng.integers(0, 4, size=400)
+    assert len(reliability_diagram(probs, labels).count) == 15
+    assert loop_ece(probs, labels, 15) != pytest.approx(loop_ece(probs, labels, 16))
+    assert expected_calibration_error(probs, labels) == pytest.approx(
+        loop_ece(probs, labels, 15), abs=1e-12
+    )
+
+
+def test_empty_bins_are_nan_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        diagram = reliability_diagram(np.array([[0.3, 0.7]]), np.array([1]), n_bins=5)
+    assert np.isnan(diagram.confidence[[0, 1, 2, 4]]).all()
+    assert np.isnan(diagram.accuracy[[0, 1, 2, 4]]).all()
+
+
+def test_float32_probabilities():
+    rng = np.random.default_rng(9)
+    probs = softmax(rng.normal(scale=3, size=(500, 1000)).astype(np.float32))
+    labels = rng.integers(0, 1000, size=500)
+    # Row sums miss 1 by more than float64's tolerance, well within float32's.
+    assert (np.abs(probs.sum(axis=-1, dtype=np.float64) - 1) > 1.5e-8).any()
+    assert expected_calibration_error(probs, labels) == pytest.approx(
+        loop_ece(probs.astype(np.float64), labels, 15), abs=1e-6
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -294,6 +335,13 @@ def test_probs_must_be_probabilities():
 
 
 def test_calibration_labels():
+    batched = np.full((2, 4, 3), 1 / 3)
+    batch_labels = np.zeros((2, 4), dtype=int)
+    batch_labels[1, 2] = 3  # the class axis is the last one, of length 3
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\), got 3"):
+        reliability_diagram(batched, batch_labels)
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\), got 3"):
+        fit_temperature(np.log(batched), batch_labels)
     probs = np.array([[0.2, 0.8], [0.6, 0.4]])
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\), got 2"):
         expected_calibration_error(probs, np.array([0, 2]))
@@ -313,15 +361,18 @@ def test_fit_temperature_errors():
     ):
         fit_temperature(np.array([[1.0, 0.0], [np.inf, 0.0]]), np.array([0, 1]))
     perfect = np.array([[3.0, 0.0], [0.0, 2.0]])
-    with pytest.raises(ValueError, match=r"logits put every true label on top"):
+    on_top = (
+        r"^logits put every true label on top: the NLL falls as T -> 0, with no minimum$"
+    )
+    chance = (
+        r"^logits rank the true labels no better than chance: "
+        r"the NLL falls as T -> inf$"
+    )
+    with pytest.raises(ValueError, match=on_top):
         fit_temperature(perfect, np.array([0, 1]))
-    with pytest.raises(
-        ValueError, match=r"logits rank the true labels no better than chance"
-    ):
+    with pytest.raises(ValueError, match=chance):
         fit_temperature(perfect, np.array([1, 0]))
     # Exactly at chance: the slope is 0 at T = inf and positive below it, so the
     # minimum is at T = inf.
-    with pytest.raises(
-        ValueError, match=r"logits rank the true labels no better than chance"
-    ):
+    with pytest.raises(ValueError, match=chance):
         fit_temperature(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 0]))
