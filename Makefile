@@ -1,12 +1,14 @@
 # Two commands do everything on a fresh machine:
 #   make serve   set up, build and serve the site with live reload at http://127.0.0.1:8000/
 #   make test    set up, build the site strictly, and run every test (unit, page fences, browser)
+# A dev tool, not part of `make test`:
+#   make mutation  mutation-test the snippets (benchmarks/mutation.py), in .venv-mutation
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test setup clean
+.PHONY: serve build test setup clean mutation
 
 serve: setup
 	$(BIN)/mkdocs serve --livereload
@@ -29,6 +31,15 @@ $(VENV)/.installed: requirements.txt requirements-torch.txt constraints.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	$(BIN)/pip install --quiet -r requirements-torch.txt
+	touch $@
+
+# mutmut needs a newer click than MkDocs' live reload allows: see requirements-mutation.txt.
+mutation: .venv-mutation/.installed
+	.venv-mutation/bin/python -m benchmarks.mutation
+
+.venv-mutation/.installed: requirements-mutation.txt
+	$(PYTHON) -m venv .venv-mutation
+	.venv-mutation/bin/pip install --quiet -r requirements-mutation.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -110,12 +110,33 @@ def vocab_scale(results: dict[str, Any]) -> str:
             f"torch {results['machine']['torch']}): {vocab_scale_summary(results)}")
 
 
-SECTIONS = {"lighthouse": page_speed, "build_time": build_time, "lab_time": lab_time, "vocab_scale": vocab_scale}
+def mutation(results: dict[str, Any]) -> str:
+    """Per module: mutants killed out of those a test could kill (benchmarks/mutation.py)."""
+    modules = "; ".join(
+        f"`{module['module']}` {module['killed']} of {module['total'] - len(module['equivalent'])} "
+        f"({module['score']:.1%}; {len(module['equivalent'])} more equivalent)"
+        for module in results["modules"]
+    )
+    return (
+        f"Mutation testing (`benchmarks/mutation.py`: mutmut {results['mutmut']} with tests/snippets, "
+        f"{results['date']}; target {results['target']:.0%}), mutants killed: {modules}. The equivalent "
+        "survivors, each with the reason no test can kill it, are in `benchmarks/results/mutation.json`."
+    )
+
+
+SECTIONS = {
+    "lighthouse": page_speed,
+    "build_time": build_time,
+    "lab_time": lab_time,
+    "vocab_scale": vocab_scale,
+    "mutation": mutation,
+}
 
 
 def withheld() -> list[str]:
     """The results files the README does not publish."""
-    reasons = {"lighthouse": page_speed_reason}
+    # mutation scores count killed mutants, which the machine's load cannot change
+    reasons = {"lighthouse": page_speed_reason, "mutation": lambda results: None}
     return [name for name in SECTIONS if reasons.get(name, withheld_reason)(load(name))]
 
 

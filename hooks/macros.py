@@ -29,6 +29,23 @@ def vector(values, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}g}" for v in np.ravel(values)) + "]"
 
 
+def optimum_table(cases: list[tuple[int, float]]) -> str:
+    """A Markdown table of the smoothed target, the optimal logit gap and the loss floor for
+    each ``(K, alpha)``, computed by the library the page teaches."""
+    rows = [
+        "| *K* | *α* | true-class target | each wrong class | logit gap | loss floor \\(H(y_s)\\), nats |",
+        "|---|---|---|---|---|---|",
+    ]
+    for num_classes, alpha in cases:
+        target = label_smoothing.smooth_labels([0], num_classes, alpha)[0]
+        rows.append(
+            f"| {num_classes:,} | {alpha:g} | {target[0]:.4f} | {target[1]:.2g} "
+            f"| {label_smoothing.optimal_logit_gap(num_classes, alpha):.3f} "
+            f"| {label_smoothing.loss_floor(num_classes, alpha):.3f} |"
+        )
+    return "\n".join(rows)
+
+
 def concept_list(concepts: list, page_uri: str, *, with_phase: bool = True) -> str:
     """A Markdown list of concepts, each linked relative to the page ``page_uri`` that shows it."""
     base = posixpath.dirname(page_uri)
@@ -43,6 +60,7 @@ def concept_list(concepts: list, page_uri: str, *, with_phase: bool = True) -> s
 def define_env(env) -> None:
     env.variables["ls"] = label_smoothing
     env.filter(vector)
+    env.macro(optimum_table)
     env.macro(load_lab_results, "lab")  # {{ lab("calibration")["ece"]... }}: numbers the labs computed
     env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
 

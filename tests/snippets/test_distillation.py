@@ -183,3 +183,11 @@ def test_shapes_and_values():
         distillation_loss(
             np.zeros((2, 1)), np.zeros((2, 1)), np.zeros(2, dtype=int), 2.0, 0.5
         )
+    with pytest.raises(
+        ValueError,
+        match=r"^teacher_logits must have at least 2 classes on the last axis, "
+        r"got shape \(2, 1\)$",
+    ):
+        distillation_loss_grad(
+            np.zeros((2, 3)), np.zeros((2, 1)), np.zeros(2, dtype=int), 2.0, 0.5
+        )

@@ -7,6 +7,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+import scipy.special
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,6 +207,41 @@ def test_softmax_and_log_softmax_agree():
     np.testing.assert_allclose(softmax(z + 1000.0), softmax(z), atol=1e-12)
 
 
+def rows_of_very_different_scale(rng: np.random.Generator, k: int = 7) -> np.ndarray:
+    """Six rows whose scales run from 0.1 to 1e3, two of them offset by +1e3 and -1e3.
+
+    Shifting every row by the batch's maximum instead of its own would send the low
+    rows' exponentials to 0 (and their logs to -inf).
+    """
+    scale = np.array([0.1, 1.0, 10.0, 100.0, 1000.0, 1000.0])[:, None]
+    offset = np.array([0.0, 0.0, 0.0, 0.0, 1000.0, -1000.0])[:, None]
+    return rng.normal(size=(6, k)) * scale + offset
+
+
+@pytest.mark.parametrize(
+    ("dtype", "rtol", "atol"), [(np.float64, 1e-12, 1e-12), (np.float32, 1e-5, 1e-4)]
+)
+def test_rows_of_very_different_scale(dtype, rtol, atol):
+    rng = np.random.default_rng(15)
+    z = rows_of_very_different_scale(rng).astype(dtype)
+    labels = rng.integers(0, 7, size=6)
+    exact = z.astype(np.float64)  # scipy's reference, on the same values in float64
+    log_p = scipy.special.log_softmax(exact, axis=-1)
+    p = scipy.special.softmax(exact, axis=-1)
+    alpha, targets = 0.2, smooth_labels(labels, 7, 0.2)
+    np.testing.assert_allclose(softmax(z), p, rtol=rtol, atol=atol)
+    np.testing.assert_allclose(log_softmax(z), log_p, rtol=rtol, atol=atol)
+    np.testing.assert_allclose(
+        smoothed_cross_entropy(z, labels, alpha, reduction="none"),
+        -(targets * log_p).sum(axis=-1),
+        rtol=rtol,
+        atol=atol,
+    )
+    np.testing.assert_allclose(
+        smoothed_cross_entropy_grad(z, labels, alpha), (p - targets) / 6, atol=atol
+    )
+
+
 # ---------------------------------------------------------- weight, ignore
 
 
@@ -332,19 +368,43 @@ def test_non_finite_logit_found_in_a_later_chunk(monkeypatch):
         smoothed_cross_entropy(z, np.zeros((2, 5), dtype=int), 0.0)
 
 
+def peak_bytes(compute) -> int:
+    """Peak memory NumPy allocates (tracemalloc) while ``compute()`` runs."""
+    tracemalloc.start()
+    try:
+        compute()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_scratch_memory_is_bounded_by_the_chunk():
     n, k = 2048, 4096  # 32 MiB of float32 logits
     z = np.random.default_rng(12).standard_normal((n, k), dtype=np.float32)
     labels = np.random.default_rng(13).integers(0, k, size=n)
-    tracemalloc.start()
-    try:
-        smoothed_cross_entropy(z, labels, 0.1)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peak = peak_bytes(lambda: smoothed_cross_entropy(z, labels, 0.1))
     # One scratch chunk, its finiteness mask, and a few length-N vectors.
     assert peak <= 1.5 * ls._CHUNK_BYTES + 64 * n, f"peak scratch {peak} bytes"
     assert peak < z.nbytes / 8
+
+
+def test_a_row_larger_than_the_budget_is_a_chunk_of_its_own(monkeypatch):
+    n, k = 64, 4096
+    z = np.random.default_rng(16).standard_normal((n, k))
+    labels = np.zeros(n, dtype=int)
+    row_bytes = k * z.itemsize
+    monkeypatch.setattr(ls, "_CHUNK_BYTES", row_bytes // 4)
+    peak = peak_bytes(lambda: smoothed_cross_entropy(z, labels, 0.1))
+    # One row of scratch, the all-ones class weights, a row's finiteness mask, N-vectors.
+    assert peak <= 1.5 * row_bytes + k * 8 + 64 * n, f"peak {peak} bytes"
+
+
+def test_float32_gradient_needs_no_float64_temporaries():
+    z = np.random.default_rng(17).standard_normal((512, 4096), dtype=np.float32)
+    labels = np.zeros(512, dtype=int)
+    # The gradient itself and one temporary of the same size and dtype.
+    peak = peak_bytes(lambda: smoothed_cross_entropy_grad(z, labels, 0.1))
+    assert peak <= 2.25 * z.nbytes, f"peak {peak} bytes for {z.nbytes} bytes of logits"
 
 
 # --------------------------------------------------------------- gradient
@@ -608,6 +668,35 @@ def test_bad_reduction():
             ValueError, match=r"reduction must be 'none', 'mean' or 'sum', got 'avg'"
         ):
             call(np.zeros((2, 3)), [0, 1], reduction="avg")
+
+
+def test_float32_probabilities_are_checked_at_float32_precision():
+    z = np.random.default_rng(18).normal(scale=3, size=(64, 1000)).astype(np.float32)
+    probs = softmax(z)
+    # float32 rounding leaves row sums further from 1 than float64's tolerance allows.
+    assert (np.abs(probs.sum(axis=-1, dtype=np.float64) - 1) > 1.5e-8).any()
+    smoothed = smooth_targets(probs, 0.1)
+    assert smoothed.dtype == np.float32
+    np.testing.assert_allclose(smoothed, 0.9 * probs + 0.1 / 1000, rtol=1e-6)
+    off = np.array([[0.5, 0.502]], dtype=np.float32)  # beyond float32's 3.5e-4
+    with pytest.raises(ValueError, match=r"targets must sum to 1 over the last axis"):
+        smooth_targets(off, 0.1)
+
+
+def test_row_sums_may_miss_one_by_the_documented_tolerance():
+    tolerance = 2.0**-26  # sqrt(float64 machine epsilon), exactly
+    np.testing.assert_allclose(
+        smooth_targets([[0.5, 0.5 + tolerance]], 0.0), [[0.5, 0.5 + tolerance]]
+    )
+    with pytest.raises(ValueError, match=r"got a row summing to 1.0000000298"):
+        smooth_targets([[0.5, 0.5 + 2 * tolerance]], 0.0)
+
+
+def test_errors_show_the_first_negative_value():
+    with pytest.raises(ValueError, match=r"^targets must be non-negative, got -0.25$"):
+        smooth_targets([[0.5, 0.0, 0.75, -0.25]], 0.1)
+    with pytest.raises(ValueError, match=r"^weight must be non-negative, got -1.0$"):
+        smoothed_cross_entropy(np.zeros((2, 3)), [0, 1], weight=[0.0, 0.5, -1.0])
 
 
 def test_targets_must_be_probabilities():
