@@ -1,8 +1,9 @@
-"""Site-wide behaviour that needs a browser: the legacy URL, the search, instant navigation and
-the addresses a build names, and the /authors/ page's own syntax examples."""
+"""Site-wide behaviour that needs a browser: the legacy URL, the search and what its index holds,
+instant navigation and the addresses a build names, and the /authors/ page's own syntax examples."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -92,3 +93,30 @@ def test_no_canonical_link_or_sitemap_entry_names_a_local_address(site_dir):
         urls += re.findall(r'<link rel="canonical" href="([^"]+)"', html.read_text(encoding="utf-8"))
     local = [u for u in urls if urlsplit(u).hostname in ("127.0.0.1", "localhost", "0.0.0.0", "::1")]
     assert local == [], f"{len(local)} canonical links or sitemap entries name a local address: {local[:3]}"
+
+
+TEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+|[()\[\]|,!])")
+CODE_MARKERS = ('"""', "def ", "import numpy", ">>> ", "In\xa0[", "Copied!")
+
+
+def test_search_index_holds_text_not_tex_or_code(site_dir):
+    # hooks/search_text.py: formulas become plain text, code blocks and notebook code stay out
+    docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    tex = [(d["location"], m[0]) for d in docs for m in TEX_COMMAND.finditer(d["title"] + " " + d["text"])]
+    assert tex == [], f"{len(tex)} TeX commands in the search index, e.g. {tex[:5]}"
+    code = [(d["location"], marker) for d in docs for marker in CODE_MARKERS if marker in d["text"]]
+    assert code == [], f"code in the search index: {code[:5]}"
+    assert not any("<pre>" in d["text"] for d in docs), "a code block is indexed"
+    assert any("α" in d["text"] for d in docs), "formulas should be indexed as plain text"
+
+
+def test_search_results_show_formulas_as_text(open_page):
+    page, watch = open_page("")
+    query = page.locator("input[data-md-component='search-query']")
+    query.click()
+    query.press_sequentially("logit gap", delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    results = " ".join(page.locator(".md-search-result__item").all_inner_texts())
+    assert "α" in results or "K" in results
+    assert TEX_COMMAND.search(results) is None, f"TeX in the search results: {results[:300]!r}"
+    assert watch.console_errors == []
