@@ -17,9 +17,13 @@ On every build (``on_files``, before mkdocs-jupyter sees the files):
    to that folder) renders it and, with ``include_source``, copies it next to the page.
    The ``.ipynb`` is also registered as a generated file at ``labs/<lab>/<lab>.ipynb``
    so Markdown pages can link to the download and MkDocs validates those links.
-4. **Figures**: every cell tagged ``figure:<name>`` must display exactly one image;
-   it is published as ``labs/figures/<lab>-<name>.svg`` (``.png`` for a PNG
-   output) so pages use ordinary Markdown images that MkDocs link-checks.
+4. **Figures**: every cell tagged ``figure:<name>`` draws its figure with
+   ``snippets.plotting.show_figure`` in four variants (desktop/phone, light/dark;
+   ``LAB_FIGURE_VARIANTS=all`` in the kernel). :mod:`hooks.figures` publishes them as
+   ``labs/figures/<lab>-<name>[-phone][-dark].svg``, writes their alt text and sizes to
+   ``.cache/labs/figures/<lab>.json`` (read by the ``lab_figure`` macro), replaces the
+   cell's images on the lab page by the same ``<picture>`` markup the macro renders, and
+   keeps only the desktop, light image in the downloadable notebook.
 5. **Results**: the cell tagged ``results`` displays an ``application/json``
    dict of headline numbers; it is written to ``.cache/labs/results/<lab>.json``
    and read by :func:`load_lab_results` (exposed to pages as the ``lab`` macro).
@@ -31,7 +35,6 @@ lab file, the cell (index, source line and first line of code) and the error.
 from __future__ import annotations
 
 import ast
-import base64
 import hashlib
 import json
 import logging
@@ -39,6 +42,7 @@ import os
 import posixpath
 import re
 import shutil
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,15 +57,20 @@ from mkdocs.structure.files import File, Files
 log = logging.getLogger("mkdocs.hooks.labs")
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # MkDocs loads hooks by path: make `hooks.figures` importable
+
+from hooks.figures import FigureError, extract_figures, manifest, primary_variant_only, replace_figure_outputs  # noqa: E402
+
 LABS_DIR = "domains/optimization/label-smoothing/labs"  # relative to docs_dir
 CACHE_DIR = ROOT / ".cache" / "labs"
 RESULTS_DIR = CACHE_DIR / "results"
+FIGURES_DIR = CACHE_DIR / "figures"
 SNIPPETS_DIR = ROOT / "snippets"
-FIGURE_TAG = "figure:"
 RESULTS_TAG = "results"
 CELL_TIMEOUT_S = 300
 #: Bump to invalidate every cached execution (e.g. when this hook's processing changes).
-CACHE_VERSION = "labs-2"
+CACHE_VERSION = "labs-3"
 #: Packages whose versions enter the cache key: an upgrade can change a lab's numbers.
 KEY_PACKAGES = ("numpy", "scipy", "matplotlib", "scikit-learn", "ipykernel", "nbclient", "jupytext")
 #: Kernel environment: one BLAS thread per lab (labs run side by side, and results then
@@ -72,6 +81,7 @@ KERNEL_ENV = {
     "MKL_NUM_THREADS": "1",
     "PYTHONHASHSEED": "0",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "LAB_FIGURE_VARIANTS": "all",  # snippets.plotting.show_figure draws every variant the site publishes
 }
 _SNIPPET_IMPORT = re.compile(r"^snippets(?:\.(\w+))?")
 
@@ -239,35 +249,6 @@ def _display(path: Path) -> str:
 # ------------------------------------------------------------------ outputs
 
 
-def extract_figures(nb: Any, lab_name: str) -> dict[str, bytes]:
-    """Map ``<lab>-<name>.svg|png`` to image bytes for every cell tagged ``figure:<name>``."""
-    figures: dict[str, bytes] = {}
-    for index, cell in enumerate(nb.cells):
-        tags = [t for t in cell.get("metadata", {}).get("tags", []) if t.startswith(FIGURE_TAG)]
-        for tag in tags:
-            name = tag[len(FIGURE_TAG) :]
-            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-                raise LabError(f"Lab {lab_name}: cell {index} has tag {tag!r}; use figure:<lowercase-name>")
-            images = []
-            for output in cell.get("outputs", []):
-                data = output.get("data", {})
-                if "image/svg+xml" in data:
-                    svg = data["image/svg+xml"]
-                    images.append(("svg", ("".join(svg) if isinstance(svg, list) else svg).encode("utf-8")))
-                elif "image/png" in data:
-                    images.append(("png", base64.b64decode(data["image/png"])))
-            if len(images) != 1:
-                raise LabError(
-                    f"Lab {lab_name}: cell {index} tagged {tag!r} displayed {len(images)} images; expected exactly 1"
-                )
-            ext, content = images[0]
-            filename = f"{lab_name}-{name}.{ext}"
-            if filename in figures:
-                raise LabError(f"Lab {lab_name}: figure name {name!r} is used by more than one cell")
-            figures[filename] = content
-    return figures
-
-
 def extract_results(nb: Any, lab_name: str) -> dict[str, Any]:
     """The JSON dict displayed by the lab's cell tagged ``results``."""
     found = []
@@ -381,6 +362,8 @@ def _in_ci() -> bool:
 
 @event_priority(100)  # before mkdocs-jupyter (priority 0), which wraps notebook files
 def on_files(files: Files, config: Any) -> Files:
+    import nbformat
+
     labs = find_labs(files)
     if not labs:
         return files
@@ -393,6 +376,16 @@ def on_files(files: Files, config: Any) -> Files:
     for lab in labs:
         nb = notebooks[lab.name]
         results = extract_results(nb, lab.name)
+        try:
+            figures = extract_figures(nb, lab.name)
+            page_nb = replace_figure_outputs(nb, lab.name, base_url="../figures/")
+        except FigureError as exc:
+            raise LabError(f"{exc} ({_display(lab.source)})") from None
+        _write_if_changed(
+            FIGURES_DIR / f"{lab.name}.json",
+            (json.dumps(manifest(figures), indent=2, sort_keys=True) + "\n").encode("utf-8"),
+        )
+        _write_if_changed(lab.executed, nbformat.writes(page_nb).encode("utf-8"))
         _write_if_changed(
             RESULTS_DIR / f"{lab.name}.json",
             (json.dumps(results, indent=2, sort_keys=True, allow_nan=False) + "\n").encode("utf-8"),
@@ -410,11 +403,13 @@ def on_files(files: Files, config: Any) -> Files:
         )
         files.append(
             File.generated(
-                config, f"{LABS_DIR}/{lab.name}/{lab.name}.ipynb", content=lab.executed.read_bytes()
+                config, f"{LABS_DIR}/{lab.name}/{lab.name}.ipynb",
+                content=nbformat.writes(primary_variant_only(nb)).encode("utf-8"),
             )
         )
-        for filename, content in extract_figures(nb, lab.name).items():
-            files.append(File.generated(config, f"{LABS_DIR}/figures/{filename}", content=content))
+        for figure in figures.values():
+            for filename, content in figure.files().items():
+                files.append(File.generated(config, f"{LABS_DIR}/figures/{filename}", content=content))
         status = "cached" if lab.seconds is None else f"executed in {lab.seconds:.1f} s"
         log.info("lab %s: %s", lab.name, status)
     log.info("labs: %d ready in %.1f s%s", len(labs), time.perf_counter() - start, " (CI: fresh)" if fresh else "")
