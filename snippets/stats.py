@@ -301,6 +301,10 @@ class Findings:
         """``"0.042 ± 0.011"`` at the metric's precision."""
         return format_estimate(self.arm(metric, arm), self.digits(metric))
 
+    def interval(self, metric: str, a: str, b: str) -> str:
+        """The recorded comparison as ``"−0.031 [−0.040, −0.022], n = 8"``."""
+        return format_difference(self.comparison(metric, a, b), self.digits(metric))
+
     def describe(self, metric: str, a: str, b: str, **words: str) -> str:
         """The recorded comparison as ``"lower (−0.031 [−0.040, −0.022], n = 8)"``."""
         return describe(self.comparison(metric, a, b), self.digits(metric), **words)
