@@ -17,7 +17,7 @@ VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
 sys.path.insert(0, str(ROOT))  # so `snippets` and `hooks` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
-from hooks.labs import load_lab_results  # noqa: E402
+from hooks.lab_results import lab_results  # noqa: E402
 from snippets import label_smoothing  # noqa: E402
 
 
@@ -29,7 +29,8 @@ def vector(values, digits: int = 3) -> str:
 def define_env(env) -> None:
     env.variables["ls"] = label_smoothing
     env.filter(vector)
-    env.macro(load_lab_results, "lab")  # {{ lab("calibration")["ece"]... }}: numbers the labs computed
+    # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
+    env.macro(lambda name: lab_results(name, env.page.file.src_uri, env.project_dir), "lab")
 
     @env.macro
     def vocab_scale_results() -> dict:
