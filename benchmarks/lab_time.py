@@ -1,4 +1,4 @@
-"""Time each label-smoothing lab's execution, as the site build runs it (fresh, no cache).
+"""Time each lab's execution, as the site build runs it (fresh, no cache).
 
 Budget (issue 4): every lab executes in at most 20 s on 2 cores. The build runs the labs
 side by side (one BLAS thread each); this script runs them one at a time, so each time is the
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.machine import cpu_model  # noqa: E402
-from hooks.labs import LABS_DIR, execute_lab  # noqa: E402
+from hooks.labs import execute_lab, find_labs  # noqa: E402
 
 BUDGET_S = 20.0
 RESULTS = ROOT / "benchmarks" / "results" / "lab_time.json"
@@ -52,7 +52,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("labs", nargs="*", help="lab names (default: all)")
     args = parser.parse_args()
-    paths = sorted((ROOT / "docs" / LABS_DIR).glob("*.py"))
+    docs = ROOT / "docs"
+    paths = [lab.source for lab in find_labs((p.relative_to(docs).as_posix(), p) for p in docs.rglob("*.py"))]
     if args.labs:
         paths = [p for p in paths if p.stem in args.labs]
     rows = []

@@ -17,16 +17,20 @@ Python, no MkDocs) turns those outputs into published files and markup:
 
 The same markup is used on the lab page (:func:`replace_figure_outputs` swaps a figure cell's
 four images for it) and on Markdown pages through the ``lab_figure`` macro (``hooks/macros.py``),
-which reads the manifest that :func:`manifest` builds.
+which reads the manifest that :func:`manifest` builds. This module does not import MkDocs.
 """
 
 from __future__ import annotations
 
 import copy
 import html
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from hooks.labs import LabError
 
 FIGURE_TAG = "figure:"
 METADATA_KEY = "lab_figure"  # as in snippets.plotting
@@ -39,8 +43,8 @@ _SVG_SIZE = re.compile(r"<svg\b[^>]*?\bwidth=\"([\d.]+)(pt|px)?\"[^>]*?\bheight=
 _PX_PER = {"pt": 4 / 3, "px": 1.0, None: 1.0}
 
 
-class FigureError(ValueError):
-    """A figure cell broke the convention (the build turns it into a failure naming the lab)."""
+class FigureError(LabError):
+    """A figure cell broke the convention (the build fails with this message, naming the lab)."""
 
 
 @dataclass
@@ -132,6 +136,18 @@ def extract_figures(nb: Any, lab: str) -> dict[str, LabFigure]:
 def manifest(figures: dict[str, LabFigure]) -> dict[str, Any]:
     """What pages need to include a lab's figures: per name, the alt text and each variant's file and size."""
     return {name: figure.to_manifest() for name, figure in figures.items()}
+
+
+def manifest_json(figures: dict[str, LabFigure]) -> bytes:
+    """The saved manifest (``<cache>/figures/<lab key>.json``): stable bytes."""
+    return (json.dumps(manifest(figures), indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def load_manifest(path: Path, lab: str) -> dict[str, Any]:
+    """A saved manifest, or a clear error if the lab has none."""
+    if not path.is_file():
+        raise FigureError(f"No figures for lab {lab!r}: {path} does not exist (does the lab have figure: cells?)")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def figure_html(entry: dict[str, Any], base_url: str, *, alt: str | None = None) -> str:

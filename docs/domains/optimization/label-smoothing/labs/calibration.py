@@ -440,6 +440,8 @@ results = {
     "alphas": ALPHAS,
     "best_alpha": best_alpha,
     "best_alpha_at_grid_edge": at_edge,
+    "best_alpha_description": (f"{best_alpha:g}, chosen on validation from a grid that includes 0"
+                               + ("; the smallest α > 0 in the grid, so the best α may lie below it" if at_edge else "")),
     "validation_ece": {f"{a:g}": v for a, v in val_ece.items()},
     "findings": findings.to_dict(),
     "seconds": round(elapsed, 1),
