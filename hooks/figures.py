@@ -150,10 +150,12 @@ def load_manifest(path: Path, lab: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def figure_html(entry: dict[str, Any], base_url: str, *, alt: str | None = None) -> str:
+def figure_html(entry: dict[str, Any], base_url: str, *, alt: str | None = None, inline: bool = False) -> str:
     """The responsive, scheme-aware, zoomable markup of one figure (an entry of :func:`manifest`).
 
     ``base_url`` is the figures folder relative to the page, with a trailing slash (``"labs/figures/"``).
+    ``inline`` wraps it in a ``<span>`` (styled as a block) instead of a ``<div>``, for a figure
+    that stands where an ``<img>`` stood inside a paragraph.
     """
     text = html.escape(alt if alt is not None else entry["alt"], quote=True)
     variants = entry["variants"]
@@ -172,7 +174,8 @@ def figure_html(entry: dict[str, Any], base_url: str, *, alt: str | None = None)
             f'width="{desktop["width"]}" height="{desktop["height"]}" loading="lazy" decoding="async">'
             f'</picture></a>'
         )
-    return f'<div class="lab-figure">{"".join(parts)}</div>'
+    tag = "span" if inline else "div"
+    return f'<{tag} class="lab-figure">{"".join(parts)}</{tag}>'
 
 
 def replace_figure_outputs(nb: Any, lab: str, base_url: str) -> Any:
@@ -231,3 +234,58 @@ def defer_lightbox(page: str) -> str:
     """
     page = _GLIGHTBOX_SCRIPT.sub(r'<script defer src="\1"></script>', page, count=1)
     return page.replace(_GLIGHTBOX_INIT, '<script id="init-glightbox" type="module">', 1)
+
+
+# ------------------------------------------------------------------ plain Markdown images
+
+_IMG = re.compile(r'<img\b[^>]*\bsrc="(?P<src>[^"#?]+\.svg)"[^>]*>')
+_ALT = re.compile(r'\balt="(?P<alt>[^"]*)"')
+
+
+def upgrade_figure_images(page_html: str, page_url: str, manifests: dict[str, dict[str, Any]]) -> str:
+    """Replace each ``<img>`` of a lab figure's desktop, light SVG by :func:`figure_html` markup.
+
+    A page may include a lab figure as an ordinary Markdown image,
+    ``![what it shows](labs/figures/calibration-reliability.svg)``, which MkDocs link-checks;
+    here it gains its phone and dark variants and the lightbox link, and keeps its own alt text.
+    ``manifests`` maps a figures folder (site path, ``.../labs/figures``) to the merged
+    manifests of its labs; ``page_url`` is the page's URL (``a/b/`` or ``a/b.html``).
+    """
+    page_dir = page_url if page_url.endswith("/") or not page_url else page_url.rsplit("/", 1)[0] + "/"
+
+    def upgrade(match: re.Match[str]) -> str:
+        src = match["src"]
+        if re.match(r"^(?:[a-z]+:|/)", src):
+            return match[0]
+        folder, _, filename = _normalise(page_dir + src).rpartition("/")
+        entry = next((e for e in manifests.get(folder, {}).values()
+                      if e["variants"][PRIMARY]["file"] == filename), None)
+        if entry is None:
+            return match[0]
+        alt = _ALT.search(match[0])
+        base = src[: len(src) - len(filename)]
+        return figure_html(entry, base, alt=html.unescape(alt["alt"]) if alt else None, inline=True)
+
+    return _IMG.sub(upgrade, page_html)
+
+
+def _normalise(path: str) -> str:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            parts.pop() if parts else None
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def load_manifests(figures_cache: Path) -> dict[str, dict[str, Any]]:
+    """Every saved manifest under ``<cache>/figures``, by figures folder (``<labs folder>/figures``)."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(figures_cache.rglob("*.json")) if figures_cache.is_dir() else []:
+        key = path.relative_to(figures_cache).with_suffix("").as_posix()  # <labs folder>/<lab>
+        labs_folder, lab = key.rsplit("/", 1) if "/" in key else ("", key)
+        folder = f"{labs_folder}/figures" if labs_folder else "figures"
+        for name, entry in json.loads(path.read_text(encoding="utf-8")).items():
+            found.setdefault(folder, {})[f"{lab}/{name}"] = entry
+    return found

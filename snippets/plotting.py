@@ -8,7 +8,7 @@ and colour scheme:
 * **layout** ``"desktop"``: drawn :data:`DESKTOP_WIDTH_IN` wide, which fits the content column
   of Material for MkDocs at 720 px and wider (686-757 CSS px measured in Chromium), so it is
   shown at its own size; ``"phone"``: :data:`PHONE_WIDTH_IN` wide, for the 343 px column at
-  375 px. A drawing function reads ``variant.phone`` to re-arrange panels (2x2 instead of 1x4)
+  375 px (311 px inside a lab page's notebook). A drawing function reads ``variant.phone`` to re-arrange panels (2x2 instead of 1x4)
   or move a legend below the axes.
 * **scheme** ``"light"`` or ``"dark"``: the page background of Material's default and slate
   schemes, text colours with at least 7:1 contrast on it, and Okabe & Ito's colour-blind-safe
@@ -50,8 +50,9 @@ __all__ = [
 
 #: Width of the desktop variant: 6.8 in = 490 pt = 653 CSS px, inside the 686 px content column.
 DESKTOP_WIDTH_IN = 6.8
-#: Width of the phone variant: 3.5 in = 252 pt = 336 CSS px, inside the 343 px column at 375 px.
-PHONE_WIDTH_IN = 3.5
+#: Width of the phone variant: 3.2 in = 230 pt = 307 CSS px, inside the 343 px column at 375 px
+#: and the 311 px a lab page's notebook leaves there.
+PHONE_WIDTH_IN = 3.2
 #: Smallest font size on any figure, in points (12 CSS px at the figure's own size).
 MIN_FONT_PT = 9.0
 #: Environment variable the site build sets so that every variant is drawn.

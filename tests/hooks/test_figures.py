@@ -52,7 +52,7 @@ def test_show_figure_in_the_build_displays_four_named_variants(executed):
                                       "tiny-line.svg"]
     assert b"x desktop-dark" in figure.svgs["desktop-dark"] and b"x phone-light" in figure.svgs["phone-light"]
     desktop, phone = figure.size("desktop-light"), figure.size("phone-light")
-    assert desktop == (653, 192) and phone == (336, 192)  # 6.8 in and 3.5 in wide, 2 in tall, at 96 px/in
+    assert desktop == (653, 192) and phone == (307, 192)  # 6.8 in and 3.2 in wide, 2 in tall, at 96 px/in
     assert b"#1e2129" in figure.svgs["desktop-dark"] and b"#1e2129" not in figure.svgs["desktop-light"]
 
 
@@ -77,7 +77,7 @@ def test_markup_picks_variant_by_scheme_and_width_and_opens_full_size(executed):
     assert [a["data-gallery"] for a in links] == ["lab-figures-light", "lab-figures-dark"]
     assert [s["srcset"] for s in sources] == ["../figures/tiny-line-phone.svg", "../figures/tiny-line-phone-dark.svg"]
     assert all(s["media"] == PHONE_MEDIA for s in sources)
-    assert [(s["width"], s["height"]) for s in sources] == [("336", "192")] * 2
+    assert [(s["width"], s["height"]) for s in sources] == [("307", "192")] * 2
     assert [i["src"] for i in images] == ["../figures/tiny-line.svg#only-light", "../figures/tiny-line-dark.svg#only-dark"]
     assert all(i["class"] == "off-glb" and i["alt"] == "A rising line & nothing else." for i in images)
     assert [(i["width"], i["height"]) for i in images] == [("653", "192")] * 2
@@ -139,3 +139,31 @@ def test_untagged_images_are_left_alone():
     nb = new_notebook(cells=[_cell([], new_output("display_data", data={"image/svg+xml": SVG}))])
     assert extract_figures(nb, "lab") == {}
     assert re.search("image/svg", str(replace_figure_outputs(nb, "lab", "x/").cells[0].outputs))
+
+
+def test_markdown_images_of_lab_figures_gain_their_variants(executed, tmp_path):
+    from hooks.figures import load_manifests, manifest_json, upgrade_figure_images
+
+    (tmp_path / "domains/x/labs").mkdir(parents=True)
+    (tmp_path / "domains/x/labs/tiny.json").write_bytes(manifest_json(extract_figures(executed, "tiny")))
+    manifests = load_manifests(tmp_path)
+    assert list(manifests) == ["domains/x/labs/figures"]
+    page = '<p><img alt="A &amp; B" src="labs/figures/tiny-line.svg"></p><p><img src="labs/figures/other.svg"></p>'
+    out = upgrade_figure_images(page, "domains/x/", manifests)
+    assert out.startswith('<p><span class="lab-figure">') and out.count('alt="A &amp; B"') == 2
+    assert 'srcset="labs/figures/tiny-line-phone-dark.svg"' in out
+    assert out.endswith('<p><img src="labs/figures/other.svg"></p>')  # not a lab figure: untouched
+    sibling = upgrade_figure_images('<img src="../labs/figures/tiny-line.svg" alt="x">', "domains/x/evidence/", manifests)
+    assert 'href="../labs/figures/tiny-line-dark.svg"' in sibling
+    assert upgrade_figure_images(page, "elsewhere/", manifests) == page
+
+
+def test_lightbox_scripts_are_deferred_after_materials():
+    from hooks.figures import defer_lightbox
+
+    page = ('<head><script src="../assets/javascripts/glightbox.min.js"></script></head><body>'
+            '<script defer src="bundle.js"></script><script id="init-glightbox">const lightbox = GLightbox({});'
+            '</script></body>')
+    out = defer_lightbox(page)
+    assert '<script defer src="../assets/javascripts/glightbox.min.js"></script>' in out
+    assert '<script id="init-glightbox" type="module">' in out

@@ -171,7 +171,7 @@ display(Markdown("\n".join(rows) + "\n\n" + note))
 # *below* the diagonal means the model was more confident than it was right. The grey bars
 # underneath show how many predictions fall in each bin.
 
-# %% tags=["figure:reliability"]
+# %% tags=["figure:reliability", "fold"]
 def pooled(regime, alpha, temperature_scaled=False):
     logits = np.concatenate([runs[regime, alpha, s]["z_test"] / (runs[regime, alpha, s]["T"] if temperature_scaled else 1.0)
                              for s in SEEDS])
@@ -229,7 +229,7 @@ show_figure(draw_reliability, alt=(
 # The same comparison over the whole grid, with the whole-pool models for contrast. The band is
 # temperature scaling of the hard-label models (mean ± one standard deviation over seeds).
 
-# %% tags=["figure:ece-vs-alpha"]
+# %% tags=["figure:ece-vs-alpha", "fold"]
 def draw_ece_vs_alpha(variant):
     c = variant.colors
     fig, ax = plt.subplots(figsize=variant.figsize(4.2 if variant.phone else 3.3))

@@ -254,7 +254,7 @@ for T in TEMPERATURES:
                        (f"smoothed_teacher_T={T:g}", f"smoothed teacher, T = {T:g}")]
 
 
-# %% tags=["figure:distillation"]
+# %% tags=["figure:distillation", "fold"]
 def draw_students(variant):
     c = variant.colors
     colours = [c["grey"], c["sky"], c["vermillion"], c["blue"], c["orange"], c["green"]]

@@ -126,7 +126,7 @@ findings.compare_to("max_prob", "smoothed", P_STAR, "optimum")
 findings.compare("wrong_spread", "smoothed", "hard")
 
 
-# %% tags=["figure:logit-gap"]
+# %% tags=["figure:logit-gap", "fold"]
 def draw_training(variant):
     c = variant.colors
     rows, cols = (2, 1) if variant.phone else (1, 2)
@@ -226,7 +226,7 @@ for key, digits in (("tightness", 3), ("regularity", 2), ("scale", 1)):
     findings.compare(key, "smoothed", "hard")
 
 
-# %% tags=["figure:projection"]
+# %% tags=["figure:projection", "fold"]
 def draw_projection(variant):
     c = variant.colors
     rows, cols = (2, 1) if variant.phone else (1, 2)

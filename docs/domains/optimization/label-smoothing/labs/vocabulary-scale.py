@@ -100,7 +100,7 @@ for r in by_n + by_k:
                 f"{r['library_mib']:.2f} | {r['logits_mib']:.1f} |")
 display(Markdown("\n".join(rows)))
 
-# %% tags=["figure:memory"]
+# %% tags=["figure:memory", "fold"]
 def draw_memory(variant):
     c = variant.colors
     rows, cols = (2, 1) if variant.phone else (1, 2)
