@@ -29,9 +29,17 @@ SHOWN_IMAGES = """async () => {
   for (const el of document.querySelectorAll('[data-lazy-render]')) el.removeAttribute('data-lazy-render');
   for (const img of document.images) img.loading = 'eager';
   await Promise.all([...document.images].map(img => img.complete ? null : new Promise(r => { img.onload = img.onerror = r; })));
+  const unclipped = img => {  // nothing hides the image's corners (an ancestor's overflow, another element)
+    img.scrollIntoView({block: 'center', behavior: 'instant'});
+    const r = img.getBoundingClientRect();
+    return [[r.left + 2, r.top + 2], [r.right - 2, r.bottom - 2]].every(([x, y]) => {
+      const hit = document.elementFromPoint(x, y);
+      return hit === img || (hit !== null && hit.contains(img));
+    });
+  };
   return [...document.images].filter(img => img.offsetParent !== null && img.getBoundingClientRect().width > 0)
     .map(img => ({src: img.currentSrc || img.src, width: img.getBoundingClientRect().width,
-                  height: img.getBoundingClientRect().height}));
+                  height: img.getBoundingClientRect().height, unclipped: unclipped(img)}));
 }"""
 
 
@@ -70,6 +78,8 @@ def test_figure_text_is_legible_at_its_displayed_size(open_page, page_path, widt
         path = site_file(image["src"])
         if path.suffix != ".svg":
             continue
+        if "/figures/" in image["src"] and not image["unclipped"]:
+            problems.append(f"{path.name} at {width} px: part of the figure is hidden (clipped or covered)")
         view_width, texts = svg_texts(path)
         scale = image["width"] / view_width
         for label, size, superscript in texts:
