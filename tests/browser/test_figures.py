@@ -34,7 +34,7 @@ SHOWN_IMAGES = """async () => {
     const r = img.getBoundingClientRect();
     return [[r.left + 2, r.top + 2], [r.right - 2, r.bottom - 2]].every(([x, y]) => {
       const hit = document.elementFromPoint(x, y);
-      return hit === img || (hit !== null && hit.contains(img));
+      return hit === img;
     });
   };
   return [...document.images].filter(img => img.offsetParent !== null && img.getBoundingClientRect().width > 0)
