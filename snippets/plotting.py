@@ -41,6 +41,7 @@ __all__ = [
     "SCHEMES",
     "VARIANTS",
     "Variant",
+    "check_fits",
     "figure_variants",
     "show_figure",
     "show_results",
@@ -191,14 +192,37 @@ def svg_bytes(fig: Any) -> bytes:
     return buffer.getvalue()
 
 
+def check_fits(fig: Any, name: str = "figure") -> None:
+    """Raise ValueError if anything drawn (a title, a label, a legend) reaches past the figure's edges.
+
+    Fixed-size figures do not grow to fit their text, so a long title on a phone variant would be
+    cut off; this catches it when the lab runs.
+    """
+    fig.canvas.draw()
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    page = fig.bbox_inches
+    tolerance = 0.5 / 72  # half a point: rounding of text extents
+    if (drawn.x0 < page.x0 - tolerance or drawn.y0 < page.y0 - tolerance
+            or drawn.x1 > page.x1 + tolerance or drawn.y1 > page.y1 + tolerance):
+        raise ValueError(
+            f"{name}: what is drawn spans x {drawn.x0:.2f}..{drawn.x1:.2f} in, y {drawn.y0:.2f}..{drawn.y1:.2f} in, "
+            f"beyond the {page.width:.2f} x {page.height:.2f} in figure: shorten or wrap a title, label or legend"
+        )
+
+
 def figure_variants(draw: Callable[[Variant], Any], variants: tuple[Variant, ...] = VARIANTS) -> dict[str, bytes]:
-    """SVG bytes of ``draw(variant)`` for each variant, each drawn under its scheme's style."""
+    """SVG bytes of ``draw(variant)`` for each variant, each drawn under its scheme's style.
+
+    Every variant must fit inside its figure (:func:`check_fits`).
+    """
     import matplotlib as mpl
 
     out = {}
     for variant in variants:
         with mpl.rc_context(_style(variant.scheme)):
-            out[variant.name] = svg_bytes(draw(variant))
+            fig = draw(variant)
+            check_fits(fig, f"variant {variant.name}")
+            out[variant.name] = svg_bytes(fig)
     return out
 
 

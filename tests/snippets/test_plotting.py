@@ -97,6 +97,17 @@ def test_every_font_size_is_at_least_the_minimum():
         assert all(s * 4 / 3 >= 8.0 for s in small), small
 
 
+def test_text_past_the_edge_of_a_variant_fails_the_lab():
+    def too_wide(variant):
+        fig, ax = plt.subplots(figsize=variant.figsize(2.0))
+        ax.set_title("a title far too long to fit on the narrow phone variant of this figure")
+        return fig
+
+    with pytest.raises(ValueError, match="variant phone-light: what is drawn spans .* beyond the 3.20 x 2.00 in figure"):
+        figure_variants(too_wide)
+    figure_variants(_draw)  # the ordinary figure fits
+
+
 def test_single_figure_keeps_working_with_the_light_palette():
     use_lab_style()
     fig, ax = plt.subplots(figsize=(3, 2))

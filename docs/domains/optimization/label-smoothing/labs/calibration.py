@@ -189,7 +189,7 @@ PANELS = [
 def draw_reliability(variant):
     c = variant.colors
     rows, cols = (2, 2) if variant.phone else (1, 4)
-    fig, axes = plt.subplots(rows, cols, figsize=variant.figsize(5.4 if variant.phone else 2.9),
+    fig, axes = plt.subplots(rows, cols, figsize=variant.figsize(5.9 if variant.phone else 2.9),
                              sharex=True, sharey=True)
     for ax, (title, (probs, labels), arm) in zip(axes.flat, PANELS):
         diagram = reliability_diagram(probs, labels, n_bins=N_BINS)
@@ -210,7 +210,7 @@ def draw_reliability(variant):
     for ax in axes.flat[::cols]:
         ax.set_ylabel("accuracy")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=2 if variant.phone else 3)
+    fig.legend(handles, labels, loc="outside lower center", ncols=1 if variant.phone else 3)
     return fig
 
 
@@ -388,7 +388,7 @@ elapsed = time.perf_counter() - started
 summary = [
     f"Paired over {len(SEEDS)} seeds, 95 % intervals (test ECE, {N_BINS} bins):",
     f"* the {n_small}-image hard-label model has ECE {findings.estimate('ece', 'baseline')} and a fitted T of "
-    f"{findings.estimate('temperature', 'baseline')}: {findings.verdict('temperature', 'baseline', '1', **confidence_words)};",
+    f"{findings.estimate('temperature', 'baseline')}, {findings.verdict('temperature', 'baseline', '1', **confidence_words)};",
     f"* temperature scaling against it: ECE {findings.describe('ece', 'temperature_scaled', 'baseline')};",
 ]
 if best_alpha > 0:

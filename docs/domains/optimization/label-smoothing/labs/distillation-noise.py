@@ -252,6 +252,8 @@ VARIANTS_SHOWN = [("alone_hard", "alone, hard labels"), ("alone_smoothed", f"alo
 for T in TEMPERATURES:
     VARIANTS_SHOWN += [(f"hard_teacher_T={T:g}", f"hard teacher, T = {T:g}"),
                        (f"smoothed_teacher_T={T:g}", f"smoothed teacher, T = {T:g}")]
+SHORT_LABELS = {"alone_hard": "alone", "alone_smoothed": f"alone, α={ALPHA:g}",
+                **{f"{t}_teacher_T={T:g}": f"{t} teacher, T={T:g}" for t in ("hard", "smoothed") for T in TEMPERATURES}}
 
 
 # %% tags=["figure:distillation", "fold"]
@@ -268,9 +270,10 @@ def draw_students(variant):
         base = findings.arm(f"student_noise_{rate:g}", "alone_hard").mean
         ax.axvline(base, color=c["grey"], linestyle=":", linewidth=1)
         ax.set_yticks(ys)
-        ax.set_yticklabels([label for _, label in VARIANTS_SHOWN])
-        ax.set_title(f"{rate:.0%} training-label noise")
-        ax.set_xlabel("student clean test accuracy")
+        ax.set_yticklabels([SHORT_LABELS[arm] if variant.phone else label for arm, label in VARIANTS_SHOWN])
+        ax.set_title(f"{rate:.0%} label noise" if variant.phone else f"{rate:.0%} training-label noise")
+        ax.set_xlabel("test accuracy" if variant.phone else "student clean test accuracy")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(3 if variant.phone else 6))
         ax.grid(axis="y", visible=False)
     return fig
 
