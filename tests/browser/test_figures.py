@@ -118,14 +118,19 @@ def test_light_scheme_shows_light_variants(open_page):
     assert names and all(n.endswith("-phone") for n in names), names
 
 
-def test_a_figure_opens_full_size_and_closes_with_escape(open_page):
-    page, watch = open_page(CONCEPT + "labs/calibration/", width=1280, height=900, scheme="dark")
+@pytest.mark.parametrize(("width", "variant"), [(1280, "-dark.svg"), (375, "-phone-dark.svg")])
+def test_a_figure_opens_full_size_and_closes_with_escape(open_page, width, variant):
+    page, watch = open_page(CONCEPT + "labs/calibration/", width=width, height=800, scheme="dark")
     link = page.locator(".lab-figure a.glightbox:visible").first
-    link.scroll_into_view_if_needed()
+    link.evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
     link.click()
-    slide = page.locator(".glightbox-container .gslide-image img")
-    slide.first.wait_for(state="visible", timeout=10_000)
-    assert slide.first.get_attribute("src").endswith("-dark.svg")  # the reader's scheme, desktop size
+    slide = page.locator(".glightbox-container .gslide-image img").first
+    slide.wait_for(state="visible", timeout=10_000)
+    page.wait_for_function("img => img.complete && img.currentSrc", arg=slide.element_handle(), timeout=10_000)
+    assert urlsplit(slide.evaluate("img => img.currentSrc")).path.endswith(variant)  # the reader's scheme and screen
+    page.wait_for_timeout(1000)  # GLightbox's zoom-in animation
+    shown = slide.bounding_box()
+    assert shown["width"] >= min(width, 653) * 0.95, shown  # at least as large as on the page
     page.keyboard.press("Escape")
     page.locator(".glightbox-container").wait_for(state="detached", timeout=10_000)
     assert not watch.console_errors, watch.console_errors
