@@ -24,9 +24,8 @@ MIN_SUPERSCRIPT_PX = 8.0
 SVG_NS = "{http://www.w3.org/2000/svg}"
 FONT_SIZE = re.compile(r"font-size:\s*([\d.]+)px|font:\s*(?:[a-z]+\s+)*([\d.]+)px")
 
-# Every image the page shows, after forcing lazy content to lay out and load: src, width, scheme.
+# Every image the page shows (after loading lazy ones): its source, displayed size and whether it is clipped.
 SHOWN_IMAGES = """async () => {
-  for (const el of document.querySelectorAll('[data-lazy-render]')) el.removeAttribute('data-lazy-render');
   for (const img of document.images) img.loading = 'eager';
   await Promise.all([...document.images].map(img => img.complete ? null : new Promise(r => { img.onload = img.onerror = r; })));
   const unclipped = img => {  // nothing hides the image's corners (an ancestor's overflow, another element)
