@@ -4,13 +4,16 @@ For every lab (``docs/**/labs/*.py``, see ``hooks/labs.py``), ``on_files``:
 
 1. executes it, or reuses its cached execution (labs run side by side; ``CI=true`` runs fresh);
 2. saves its results for the ``lab`` macro (``hooks/lab_results.py``);
-3. replaces the lab's ``.py`` File by ``<lab>.ipynb`` read from the executed copy, which
-   mkdocs-jupyter (``include: ["labs/*.ipynb"]``) renders as the lab's page; the ``.ipynb`` is
-   also published at ``<lab>/<lab>.ipynb`` for download, and MkDocs validates links to it;
-4. publishes each ``figure:<name>`` cell as ``<labs folder>/figures/<lab>-<name>.svg``
+3. replaces the lab's ``.py`` File by ``<lab>.ipynb``: the page copy of the executed notebook
+   (``hooks/lab_pages.py``), which mkdocs-jupyter (``include: ["labs/*.ipynb"]``) renders;
+4. publishes the download beside the page, ``<lab>/<lab>.zip`` (``hooks/downloads.py``), and the
+   executed notebook alone, ``<lab>/<lab>.ipynb``;
+5. publishes each ``figure:<name>`` cell as ``<labs folder>/figures/<lab>-<name>.svg``
    (``hooks/figures.py``).
 
-A lab that fails stops the build with a message naming the lab file and cell.
+On lab pages, ``on_page_content`` folds the code of ``fold`` cells, and ``on_page_context``
+hands the theme (``overrides/partials/content.html``) the zip and points the page's source link
+at the lab's ``.py``. A lab that fails stops the build with a message naming the lab file and cell.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -30,15 +34,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modules import as `hooks.*`
     sys.path.insert(0, str(ROOT))
 
+from hooks.downloads import DownloadError, lab_bundle, notebook_code  # noqa: E402
 from hooks.figures import extract_figures  # noqa: E402
+from hooks.lab_pages import fold_code, page_notebook  # noqa: E402
 from hooks.lab_results import extract_results, results_json, results_path  # noqa: E402
-from hooks.labs import LabError, find_labs, lab_cache_dir, run_lab, running_in_ci, write_if_changed  # noqa: E402
+from hooks.labs import Lab, LabError, find_labs, lab_cache_dir, run_lab, running_in_ci, write_if_changed  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.labs")
+
+_labs: dict[str, Lab] = {}  # page src_uri -> lab, for this build
 
 
 @event_priority(100)  # before mkdocs-jupyter (priority 0), which wraps notebook files
 def on_files(files: Files, config) -> Files:
+    _labs.clear()
     labs = find_labs((file.src_uri, file.abs_src_path) for file in files)
     if not labs:
         return files
@@ -51,18 +60,38 @@ def on_files(files: Files, config) -> Files:
         for lab, run in zip(labs, runs):
             nb = run.notebook
             write_if_changed(results_path(cache / "results", lab.key), results_json(extract_results(nb, lab.name)))
-            executed = cache / "executed" / lab.page_uri
-            write_if_changed(executed, run.text.encode("utf-8"))
+            page = cache / "pages" / lab.page_uri
+            write_if_changed(page, nbformat.writes(page_notebook(nb, lab.name)).encode("utf-8"))
             # A real File with a src_dir, not File.generated: mkdocs-jupyter's wrapper recomputes
             # abs_src_path from src_dir.
             files.remove(files.get_file_from_path(lab.src_uri))
-            files.append(File(lab.page_uri, src_dir=str(cache / "executed"), dest_dir=config.site_dir,
+            files.append(File(lab.page_uri, src_dir=str(cache / "pages"), dest_dir=config.site_dir,
                               use_directory_urls=config.use_directory_urls))
-            files.append(File.generated(config, f"{lab.key}/{lab.name}.ipynb", content=executed.read_bytes()))
+            _labs[lab.page_uri] = lab
+            files.append(File.generated(config, bundle_uri(lab), content=lab_bundle(lab.name, run.text, notebook_code(nb))))
+            files.append(File.generated(config, f"{lab.key}/{lab.name}.ipynb", content=run.text.encode("utf-8")))
             for filename, content in extract_figures(nb, lab.name).items():
                 files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))
             log.info("lab %s: %s", lab.key, "cached" if run.seconds is None else f"executed in {run.seconds:.1f} s")
-    except LabError as error:
+    except (LabError, DownloadError) as error:
         raise PluginError(str(error)) from None
     log.info("labs: %d ready in %.1f s%s", len(labs), time.perf_counter() - start, " (CI: fresh)" if fresh else "")
     return files
+
+
+def bundle_uri(lab: Lab) -> str:
+    """The zip beside the lab's page (``<lab>/`` is the page's folder with directory URLs)."""
+    return f"{lab.key}/{lab.name}.zip"
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return fold_code(html) if page.file.src_uri in _labs else html
+
+
+def on_page_context(context: dict, page, config, nav) -> dict:
+    lab = _labs.get(page.file.src_uri)
+    if lab is not None:
+        context["lab_download"] = bundle_uri(lab)
+        if page.edit_url:  # the page is rendered from an .ipynb; its source is the jupytext .py
+            page.edit_url = page.edit_url.removesuffix(".ipynb") + ".py"
+    return context

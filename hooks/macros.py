@@ -17,6 +17,7 @@ VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
 sys.path.insert(0, str(ROOT))  # so `snippets` and `hooks` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
+from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
 from snippets import label_smoothing  # noqa: E402
 
@@ -31,6 +32,8 @@ def define_env(env) -> None:
     env.filter(vector)
     # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
     env.macro(lambda name: lab_results(name, env.page.file.src_uri, env.project_dir), "lab")
+    # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
+    env.macro(lambda module: module_download_markdown(module, env.page.file.src_uri, env.conf), "module_download")
 
     @env.macro
     def vocab_scale_results() -> dict:
