@@ -25,7 +25,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -34,15 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modules import as `hooks.*`
     sys.path.insert(0, str(ROOT))
 
-from hooks.downloads import DownloadError, lab_bundle, notebook_code  # noqa: E402
-from hooks.figures import extract_figures  # noqa: E402
-from hooks.lab_pages import fold_code, page_notebook  # noqa: E402
-from hooks.lab_results import extract_results, results_json, results_path  # noqa: E402
+from hooks.downloads import DownloadError  # noqa: E402
+from hooks.lab_outputs import LabOutputs, lab_outputs  # noqa: E402
+from hooks.lab_pages import fold_code  # noqa: E402
+from hooks.lab_results import results_path  # noqa: E402
 from hooks.labs import Lab, LabError, find_labs, lab_cache_dir, run_lab, running_in_ci, write_if_changed  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.labs")
 
 _labs: dict[str, Lab] = {}  # page src_uri -> lab, for this build
+_outputs: dict[str, tuple[str, LabOutputs]] = {}  # lab key -> (execution key, outputs): `mkdocs serve` rebuilds
 
 
 @event_priority(100)  # before mkdocs-jupyter (priority 0), which wraps notebook files
@@ -58,19 +58,21 @@ def on_files(files: Files, config) -> Files:
         with ThreadPoolExecutor(max_workers=max(1, min(len(labs), os.cpu_count() or 1))) as pool:
             runs = list(pool.map(lambda lab: run_lab(lab, cache, fresh=fresh), labs))
         for lab, run in zip(labs, runs):
-            nb = run.notebook
-            write_if_changed(results_path(cache / "results", lab.key), results_json(extract_results(nb, lab.name)))
-            page = cache / "pages" / lab.page_uri
-            write_if_changed(page, nbformat.writes(page_notebook(nb, lab.name)).encode("utf-8"))
+            key, outputs = _outputs.get(lab.key, ("", None))
+            if outputs is None or key != run.key:
+                outputs = lab_outputs(lab, run.text)
+                _outputs[lab.key] = (run.key, outputs)
+            write_if_changed(results_path(cache / "results", lab.key), outputs.results)
+            write_if_changed(cache / "pages" / lab.page_uri, outputs.page)
             # A real File with a src_dir, not File.generated: mkdocs-jupyter's wrapper recomputes
             # abs_src_path from src_dir.
             files.remove(files.get_file_from_path(lab.src_uri))
             files.append(File(lab.page_uri, src_dir=str(cache / "pages"), dest_dir=config.site_dir,
                               use_directory_urls=config.use_directory_urls))
             _labs[lab.page_uri] = lab
-            files.append(File.generated(config, bundle_uri(lab), content=lab_bundle(lab.name, run.text, notebook_code(nb))))
+            files.append(File.generated(config, bundle_uri(lab), content=outputs.bundle))
             files.append(File.generated(config, f"{lab.key}/{lab.name}.ipynb", content=run.text.encode("utf-8")))
-            for filename, content in extract_figures(nb, lab.name).items():
+            for filename, content in outputs.figures.items():
                 files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))
             log.info("lab %s: %s", lab.key, "cached" if run.seconds is None else f"executed in {run.seconds:.1f} s")
     except (LabError, DownloadError) as error:

@@ -133,3 +133,39 @@ def test_with_repo_url_pages_link_their_sources(site, tmp_path):
     assert f'href="{REPO_URL}/blob/main/docs/alpha/labs/calibration.py"' in html(linked, "alpha/labs/calibration")
     assert f"[source]({REPO_URL}" not in html(linked, "alpha") and f'href="{REPO_URL}/blob/main/snippets/label_smoothing.py"' in html(linked, "alpha")
     assert 'data-md-component="source"' not in html(linked, "alpha"), "no repository API request on page view"
+
+
+def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(site, tmp_path):
+    """`mkdocs serve --dirty`: a Markdown edit renders that page; any other edit renders them all."""
+    import os
+    import time
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    project = tmp_path / "dirty"
+    project.mkdir()
+    (project / ".cache").symlink_to(site.parent / ".cache", target_is_directory=True)
+    path = fixture_config(project)
+
+    def dirty_build() -> dict[str, int]:
+        config = load_config(str(path))
+        config.plugins.on_startup(command="serve", dirty=True)
+        mkdocs_build(config, dirty=True)
+        return {page: (project / "site" / page / "index.html").stat().st_mtime_ns for page in ("alpha", "beta")}
+
+    def touch(relative: str) -> None:
+        future = time.time() + 2  # later than anything the last build wrote
+        os.utime(FIXTURE / "docs" / relative, (future, future))
+
+    try:
+        first = dirty_build()
+        touch("alpha/index.md")
+        second = dirty_build()
+        assert second["alpha"] != first["alpha"] and second["beta"] == first["beta"]
+        touch("references.yml")
+        third = dirty_build()
+        assert third["alpha"] != second["alpha"] and third["beta"] != second["beta"]
+    finally:
+        config = load_config(str(path))
+        config.plugins.on_startup(command="build", dirty=False)  # hooks keep module state: undo
