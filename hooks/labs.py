@@ -47,6 +47,7 @@ KERNEL_ENV = {
     "MKL_NUM_THREADS": "1",
     "PYTHONHASHSEED": "0",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "LAB_FIGURE_VARIANTS": "all",  # snippets.plotting.show_figure draws every variant the site publishes
 }
 _SNIPPET_IMPORT = re.compile(r"^snippets(?:\.(\w+))?")
 

@@ -7,8 +7,11 @@ For every lab (``docs/**/labs/*.py``, see ``hooks/labs.py``), ``on_files``:
 3. replaces the lab's ``.py`` File by ``<lab>.ipynb``: the page copy of the executed notebook
    (``hooks/lab_pages.py``), which mkdocs-jupyter (``include: ["labs/*.ipynb"]``) renders;
 4. publishes the download beside the page, ``<lab>/<lab>.zip`` (``hooks/downloads.py``), and the
-   executed notebook alone, ``<lab>/<lab>.ipynb``;
-5. publishes each ``figure:<name>`` cell as ``<labs folder>/figures/<lab>-<name>.svg``
+   executed notebook alone, ``<lab>/<lab>.ipynb``, each with only the desktop, light image of
+   each figure;
+5. publishes each ``figure:<name>`` cell's four variants as
+   ``<labs folder>/figures/<lab>-<name>[-phone][-dark].svg`` and saves their alt text and sizes
+   for the ``lab_figure`` macro; the lab page shows them as the same ``<picture>`` markup
    (``hooks/figures.py``).
 
 On lab pages, ``on_page_content`` folds the code of ``fold`` cells, and ``on_page_context``
@@ -63,6 +66,7 @@ def on_files(files: Files, config) -> Files:
                 outputs = lab_outputs(lab, run.text)
                 _outputs[lab.key] = (run.key, outputs)
             write_if_changed(results_path(cache / "results", lab.key), outputs.results)
+            write_if_changed(cache / "figures" / f"{lab.key}.json", outputs.manifest)
             write_if_changed(cache / "pages" / lab.page_uri, outputs.page)
             # A real File with a src_dir, not File.generated: mkdocs-jupyter's wrapper recomputes
             # abs_src_path from src_dir.
@@ -71,9 +75,10 @@ def on_files(files: Files, config) -> Files:
                               use_directory_urls=config.use_directory_urls))
             _labs[lab.page_uri] = lab
             files.append(File.generated(config, bundle_uri(lab), content=outputs.bundle))
-            files.append(File.generated(config, f"{lab.key}/{lab.name}.ipynb", content=run.text.encode("utf-8")))
-            for filename, content in outputs.figures.items():
-                files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))
+            files.append(File.generated(config, f"{lab.key}/{lab.name}.ipynb", content=outputs.notebook))
+            for figure in outputs.figures.values():
+                for filename, content in figure.files().items():
+                    files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))
             log.info("lab %s: %s", lab.key, "cached" if run.seconds is None else f"executed in {run.seconds:.1f} s")
     except (LabError, DownloadError) as error:
         raise PluginError(str(error)) from None

@@ -1,8 +1,9 @@
-"""Calibration in plain NumPy: reliability diagrams, ECE, and temperature scaling.
+"""Calibration in NumPy: reliability diagrams, ECE, and temperature scaling.
 
 Follows Guo et al. 2017, "On Calibration of Modern Neural Networks": equal-width
 bins on the top-label confidence, ECE as in their Eq. 3, and one temperature
-T > 0 fitted by minimizing the negative log-likelihood on held-out data.
+T > 0 fitted by minimizing the negative log-likelihood on held-out data (the one
+root of its slope, found by SciPy's brentq).
 Classes lie on the last axis; any leading batch shape is allowed.
 """
 
@@ -12,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+import scipy.optimize
 
 from snippets.label_smoothing import (
     FloatArray,
@@ -126,21 +128,18 @@ def expected_calibration_error(
 # --8<-- [end:expected_calibration_error]
 
 
-def _nll_slope_and_curvature(
-    z: FloatArray, z_true: FloatArray, beta: float
-) -> tuple[float, float]:
-    """First and second derivatives, in beta = 1/T, of mean NLL(softmax(beta * z)).
+# --8<-- [start:fit_temperature]
+def _nll_slope(beta: float, z: FloatArray, z_true: FloatArray) -> float:
+    """Slope in beta = 1/T of the mean NLL of ``softmax(beta * z)``: mean(E_p[z] - z_y).
 
-    NLL(beta) = mean(logsumexp(beta z) - beta z_y), so its slope is
-    mean(E_p[z] - z_y) and its curvature mean(Var_p[z]) >= 0: NLL is convex in beta.
+    NLL(beta) = mean(logsumexp(beta z) - beta z_y) is convex in beta (its curvature is
+    mean(Var_p[z]) >= 0), so its slope rises with beta. Summing p * (z - z_y), rather
+    than subtracting z_y from E_p[z], avoids cancellation when p is nearly one-hot.
     """
     p = _softmax(beta * z)
-    expected = np.sum(p * z, axis=-1)
-    variance = np.sum(p * (z - expected[..., None]) ** 2, axis=-1)
-    return float(np.mean(expected - z_true)), float(np.mean(variance))
+    return float(np.mean(np.sum(p * (z - z_true[..., None]), axis=-1)))
 
 
-# --8<-- [start:fit_temperature]
 def fit_temperature(logits: npt.ArrayLike, labels: npt.ArrayLike) -> float:
     """The single temperature T > 0 that minimizes the NLL of ``softmax(logits / T)``.
 
@@ -164,10 +163,10 @@ def fit_temperature(logits: npt.ArrayLike, labels: npt.ArrayLike) -> float:
     labels, _ = _check_labels(labels, z.shape[:-1], z.shape[-1])
     z_true = np.take_along_axis(z, labels[..., None], axis=-1)[..., 0]
 
-    # The NLL is convex in beta = 1/T with slope mean(E_p[z] - z_y); find where it is 0.
-    # At beta = 0 (T = inf) the slope is mean(mean_k z - z_y); as beta -> inf (T -> 0)
-    # it tends to mean(max_k z - z_y). A minimum at some T > 0 needs them of opposite signs.
-    if np.mean(z.mean(axis=-1) - z_true) >= 0:
+    # The NLL is convex in beta = 1/T; its minimum is where the slope is 0. At beta = 0
+    # (T = inf) the slope is mean(mean_k z - z_y); as beta -> inf (T -> 0) it tends
+    # to mean(max_k z - z_y). A minimum at a T > 0 needs the first < 0, the second > 0.
+    if _nll_slope(0.0, z, z_true) >= 0:
         raise ValueError(
             "logits rank the true labels no better than chance: the NLL falls as T -> inf"
         )
@@ -176,16 +175,20 @@ def fit_temperature(logits: npt.ArrayLike, labels: npt.ArrayLike) -> float:
             "logits put every true label on top: the NLL falls as T -> 0, with no minimum"
         )
 
-    low, high = 0.0, 1.0  # slope(low) < 0; grow high until slope(high) >= 0
-    while _nll_slope_and_curvature(z, z_true, high)[0] < 0:
+    # Bracket the root: the slope is negative at beta = 0; double beta until it is not.
+    low, high = 0.0, 1.0
+    while _nll_slope(high, z, z_true) < 0:
         low, high = high, 2 * high
-    beta = (low + high) / 2
-    for _ in range(100):  # Newton's method, kept inside the bracket by bisection
-        slope, curvature = _nll_slope_and_curvature(z, z_true, beta)
-        low, high = (beta, high) if slope < 0 else (low, beta)
-        step = slope / curvature if curvature > 0 else np.inf
-        beta = beta - step if low < beta - step < high else (low + high) / 2
-        if abs(step) <= 1e-12 * beta or high - low <= 1e-12 * high:
-            break
+    # Brent's method (secant steps, safeguarded by bisection) shrinks the bracket
+    # until it is a few ulps of beta wide: rtol is the smallest scipy allows, and an
+    # xtol of about 0 leaves the relative test alone in charge.
+    beta = scipy.optimize.brentq(
+        _nll_slope,
+        low,
+        high,
+        args=(z, z_true),
+        xtol=1e-300,
+        rtol=4 * np.finfo(float).eps,
+    )
     return 1 / beta
 # --8<-- [end:fit_temperature]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import brentq, minimize_scalar
+from scipy.special import softmax as scipy_softmax
 
 from snippets.calibration import (
     expected_calibration_error,
@@ -131,11 +135,102 @@ def test_fit_temperature_minimizes_the_nll():
         return float(smoothed_cross_entropy(logits / temperature, labels))
 
     assert nll(t) < nll(t * 1.001) and nll(t) < nll(t / 1.001)
-    scipy_optimize = pytest.importorskip("scipy.optimize")
-    best = scipy_optimize.minimize_scalar(
+    best = minimize_scalar(
         nll, bounds=(0.05, 20), method="bounded", options={"xatol": 1e-10}
     )
     assert t == pytest.approx(best.x, rel=1e-6)
+
+
+def temperature_problem(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Held-out logits and labels of the kinds that make a temperature hard to fit.
+
+    K from 2 to 1000 and N from 20 to 5000 (N * K capped to keep the test fast); labels
+    drawn at a temperature from 0.2 to 5 (under- and over-confident logits), then a share
+    of them replaced by uniform noise, up to all of them (at or below chance); logits up to
+    1e3 in magnitude, in every third problem with row scales spread over 1e4; every fourth
+    problem in float32.
+    """
+    rng = np.random.default_rng(seed)
+    k = round(np.exp(rng.uniform(np.log(2), np.log(1000))))
+    n = round(np.exp(rng.uniform(np.log(20), np.log(5000))))
+    n = max(20, min(n, 200_000 // k))
+    row_scale = 10 ** rng.uniform(-1, 3, size=(n, 1)) if seed % 3 == 0 else 1.0
+    logit_scale = 10 ** rng.uniform(-1, 2.5)
+    logits = np.clip(rng.normal(size=(n, k)) * row_scale * logit_scale, -1e3, 1e3)
+    generating_temperature = np.exp(rng.uniform(np.log(0.2), np.log(5)))
+    labels = sample_labels(rng, scipy_softmax(logits / generating_temperature, axis=-1))
+    noise = [0.0, 0.0, 0.5, 0.9, 0.99, 1.0][seed % 6]
+    labels = np.where(rng.random(n) < noise, rng.integers(0, k, size=n), labels)
+    return (logits.astype(np.float32) if seed % 4 == 0 else logits), labels
+
+
+def reference_temperature(logits: np.ndarray, labels: np.ndarray) -> float | None:
+    """The NLL minimiser by scipy's brentq on dNLL/dlog T = 0; None if it has no minimum.
+
+    dNLL/dT = -mean(E_p[z] - z_y) / T^2 with p = softmax(z / T), so the minimiser is
+    the root of mean(E_p[z] - z_y); searching in log T makes brentq's xtol relative.
+    """
+    z = logits.astype(np.float64)
+    z_true = np.take_along_axis(z, labels[:, None], axis=-1)
+    at_chance = np.mean(z.mean(axis=-1, keepdims=True) - z_true) >= 0
+    all_on_top = np.all(z_true == z.max(axis=-1, keepdims=True))
+    if at_chance or all_on_top:
+        return None
+
+    def slope(log_t: float) -> float:
+        p = scipy_softmax(z / np.exp(log_t), axis=-1)
+        return float(np.mean(np.sum(p * (z - z_true), axis=-1)))
+
+    return float(np.exp(brentq(slope, np.log(1e-8), np.log(1e8), xtol=1e-14)))
+
+
+TEMPERATURE_SEEDS = range(256)
+
+
+@functools.cache
+def reference_for_seed(seed: int) -> float | None:
+    return reference_temperature(*temperature_problem(seed))
+
+
+@pytest.mark.parametrize("seed", TEMPERATURE_SEEDS)
+def test_fit_temperature_equals_an_independent_minimiser(seed):
+    logits, labels = temperature_problem(seed)
+    expected = reference_for_seed(seed)
+    if expected is None:
+        with pytest.raises(
+            ValueError, match=r"no better than chance|every true label on top"
+        ):
+            fit_temperature(logits, labels)
+    else:
+        assert fit_temperature(logits, labels) == pytest.approx(expected, rel=1e-9)
+
+
+def test_temperature_problems_cover_the_awkward_cases():
+    fitted = [
+        (temperature_problem(seed)[0], reference_for_seed(seed))
+        for seed in TEMPERATURE_SEEDS
+        if reference_for_seed(seed) is not None
+    ]
+    temperatures = np.array([t for _, t in fitted])
+    assert len(fitted) >= 200
+    assert (temperatures < 1).sum() >= 20  # under-confident logits: beta > 1 is bracketed
+    assert (temperatures > 1).sum() >= 20  # over-confident logits
+    assert (temperatures > 20).sum() >= 20  # near chance
+    assert sum(z.dtype == np.float32 for z, _ in fitted) >= 20
+    assert sum(z.shape[-1] >= 500 for z, _ in fitted) >= 10
+    assert sum(len(z) >= 2000 for z, _ in fitted) >= 10
+    assert sum(np.abs(z).max() >= 999 for z, _ in fitted) >= 20
+    assert len(TEMPERATURE_SEEDS) - len(fitted) >= 10  # no minimum: the errors are tested too
+
+
+def test_fit_temperature_of_a_large_vocabulary():
+    rng = np.random.default_rng(7)
+    logits = rng.normal(scale=300, size=(5000, 1000)).clip(-1e3, 1e3)
+    labels = sample_labels(rng, softmax(logits / 0.2))
+    labels[:50] = rng.integers(0, 1000, size=50)  # a few confident mistakes
+    assert fit_temperature(logits, labels) == pytest.approx(
+        reference_temperature(logits, labels), rel=1e-9
+    )
 
 
 def test_temperature_scaling_fixes_overconfidence_without_changing_accuracy():
@@ -224,3 +319,9 @@ def test_fit_temperature_errors():
         ValueError, match=r"logits rank the true labels no better than chance"
     ):
         fit_temperature(perfect, np.array([1, 0]))
+    # Exactly at chance: the slope is 0 at T = inf and positive below it, so the
+    # minimum is at T = inf.
+    with pytest.raises(
+        ValueError, match=r"logits rank the true labels no better than chance"
+    ):
+        fit_temperature(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0, 0]))
