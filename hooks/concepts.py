@@ -1,45 +1,124 @@
-"""Concept pages: front-matter schema, validation, citations and template context.
+"""Concept pages: front-matter schema, validation, citations and the chapter's anchors.
 
-A concept page is any Markdown page whose front matter has a ``concept:`` mapping.
-This hook reads every such page once per build, checks its metadata (failing the
-build with the page and the field at fault), resolves links to other concepts and
-papers, and hands the theme override (``overrides/main.html``) a ready-made
-``concept`` object to render the badge, the key-equation card, the paper cards
-and the "Connections" section.
+A concept page is any Markdown page whose front matter has a ``concept:`` mapping. Its fields are
+checked against :data:`CONCEPT_SCHEMA` (JSON Schema, validated by ``jsonschema``); the bibliography
+``docs/references.yml`` against :data:`REFERENCE_SCHEMA`. A bad field raises :class:`ConceptError`
+naming the page and the field. This module does not import MkDocs, so the page macros can use it
+under any builder; ``hooks/concepts_hook.py`` adapts it to MkDocs' events.
 
-Citations: a page cites a paper with a footnote ``[^key]`` whose key is in
-``docs/references.yml``; this hook appends the footnote definition, so every page
-formats references the same way and an unknown key fails the build.
+Derived, never typed: the course size (:data:`COURSE_SIZE`), the part pages' titles (from their own
+front matter), and the legacy URL a concept replaces (from the redirects, in the hook).
+
+Citations: a page cites a paper with a footnote ``[^key]`` whose key is in ``docs/references.yml``;
+:func:`add_citations` appends the footnote definition, so every page formats references the same
+way and an unknown key fails the build.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
-from mkdocs.structure.toc import AnchorLink
-from mkdocs.utils.meta import get_data
 
 REFERENCES_FILE = "references.yml"
-TOTAL_CONCEPTS = 100
-DOI_URL = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
-ARXIV_URL = re.compile(r"^https://arxiv\.org/abs/\d{4}\.\d{4,5}$")
+#: The course's size: the badge says "Concept 60 of 100".
+COURSE_SIZE = 100
 CITATION = re.compile(r"\[\^([A-Za-z][\w-]*)\](?!:)")
-REFERENCE_FIELDS = ("authors", "title", "venue", "year", "url")
 # A fenced block (closed by the same fence, so a ```` fence may show ``` inside) or a code span.
 CODE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2|`[^`\n]+`", re.S | re.M)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+#: A bibliography entry links a DOI or an arXiv abstract.
+REFERENCE_URL = r"^(https://doi\.org/10\.\d{4,9}/\S+|https://arxiv\.org/abs/\d{4}\.\d{4,5})$"
+_TEXT = {"type": "string", "minLength": 1}
+_PAGE = {"type": "string", "pattern": r"\.md$"}
+
+CONCEPT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["number", "domain", "phase", "summary", "key_equation", "prerequisites", "next"],
+    "properties": {
+        "number": {"type": "integer", "minimum": 1, "maximum": COURSE_SIZE},
+        "domain": _TEXT,
+        "phase": {"type": "string", "pattern": r"^Phase \d+: \S"},
+        "summary": _TEXT,
+        "key_equation": _TEXT,
+        # paths under docs/; empty lists are fine (a first or a last concept)
+        "prerequisites": {"type": "array", "items": _PAGE},
+        "next": {"type": "array", "items": _PAGE},
+        "papers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["key"],
+                "properties": {"key": _TEXT, "note": {"type": "string"}},
+            },
+        },
+        # a chapter: its part pages, relative to the concept page, in reading order
+        "parts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["page", "summary"],
+                "properties": {"page": _PAGE, "summary": _TEXT},
+            },
+        },
+        # ids of sections that left the overview -> the part page (and id) that now holds them
+        "moved_anchors": {"type": "object", "additionalProperties": _TEXT},
+    },
+}
+
+REFERENCE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["authors", "title", "venue", "year", "url"],
+    "properties": {
+        "authors": _TEXT,
+        "title": _TEXT,
+        "venue": _TEXT,
+        "year": {"type": "integer", "minimum": 1900},
+        "url": {"type": "string", "pattern": REFERENCE_URL},
+    },
+}
 
 
-class ConceptError(PluginError):
-    """Bad concept metadata; the message names the page and the field."""
+class ConceptError(ValueError):
+    """Bad concept metadata or bibliography; the message names the file and the field."""
 
     def __init__(self, page: str, field: str, problem: str) -> None:
         super().__init__(f"{page}: front matter field '{field}' {problem}")
+
+
+class BibliographyError(ValueError):
+    """A bad entry in docs/references.yml, or a citation of a key it lacks."""
+
+
+def _check(instance: Any, schema: dict[str, Any], raise_error) -> None:
+    """Validate ``instance``; report the first error, by field path, through ``raise_error``."""
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(instance))
+    if error is None:
+        return
+    path = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "required":
+        missing = next(k for k in error.validator_value if k not in error.instance)
+        raise_error(".".join(filter(None, (path, missing))), "is missing")
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        raise_error(".".join(filter(None, (path, extra[0]))), "is not a known field")
+    if error.validator == "minLength":
+        raise_error(path, "is missing")
+    if error.validator == "pattern" and path.endswith("url"):
+        raise_error(path, f"must be https://doi.org/10.… or https://arxiv.org/abs/NNNN.NNNNN, got {error.instance!r}")
+    if error.validator == "pattern" and path == "phase":
+        raise_error(path, f"must read 'Phase N: Name', got {error.instance!r}")
+    raise_error(path, f"{error.message.replace(repr(error.instance), '').strip()}, got {error.instance!r}")
 
 
 @dataclass(frozen=True)
@@ -62,12 +141,30 @@ class Paper:
     note: str
 
 
+def directory_url(src_uri: str) -> str:
+    """Site-root-relative directory URL: ``a/b/index.md`` → ``a/b/``, ``a/b.md`` → ``a/b/``."""
+    stem = src_uri.removesuffix(".md")
+    return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else f"{stem}/"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A deep-dive page of a concept that is a chapter."""
+
+    src_uri: str
+    title: str
+    summary: str
+
+    @property
+    def url(self) -> str:
+        return directory_url(self.src_uri)
+
+
 @dataclass(frozen=True)
 class Concept:
     src_uri: str
     title: str
     number: int
-    total: int
     domain: str
     phase: str
     summary: str
@@ -75,18 +172,33 @@ class Concept:
     prerequisites: tuple[str, ...]
     next: tuple[str, ...]
     papers: tuple[Paper, ...]
-    replaces: str | None
+    parts: tuple[Part, ...] = ()
+    #: Anchors of the page before it became a chapter, by id: where each now lives ("math.md").
+    moved_anchors: tuple[tuple[str, str], ...] = ()
+    total: int = COURSE_SIZE
 
     @property
     def url(self) -> str:
-        """Site-root-relative directory URL: ``a/b/index.md`` → ``a/b/``, ``a/b.md`` → ``a/b/``."""
-        stem = self.src_uri.removesuffix(".md")
-        return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else f"{stem}/"
+        return directory_url(self.src_uri)
 
     @property
     def phase_short(self) -> str:
         """"Phase 3: Optimization & generalization" → "Phase 3"."""
         return self.phase.split(":")[0]
+
+
+def front_matter(path: Path, src_uri: str) -> dict[str, Any]:
+    """The YAML front matter of a Markdown page ({} when it has none)."""
+    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if not match:
+        return {}
+    try:
+        meta = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError as error:
+        raise ConceptError(src_uri, "(front matter)", f"is not valid YAML: {error}") from None
+    if not isinstance(meta, dict):
+        raise ConceptError(src_uri, "(front matter)", f"must be a mapping, got {meta!r}")
+    return meta
 
 
 def load_references(docs_dir: str | Path) -> dict[str, Reference]:
@@ -95,81 +207,50 @@ def load_references(docs_dir: str | Path) -> dict[str, Reference]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     references = {}
     for key, entry in raw.items():
-        missing = [f for f in REFERENCE_FIELDS if not entry or not entry.get(f)]
-        if missing:
-            raise PluginError(f"{path}: reference '{key}' lacks {', '.join(missing)}")
-        if not (DOI_URL.match(entry["url"]) or ARXIV_URL.match(entry["url"])):
-            raise PluginError(
-                f"{path}: reference '{key}' url must be https://doi.org/10.… or "
-                f"https://arxiv.org/abs/NNNN.NNNNN, got {entry['url']!r}"
-            )
-        references[key] = Reference(key=key, **{f: entry[f] for f in REFERENCE_FIELDS})
+
+        def fail(field: str, problem: str, key: str = key) -> None:
+            raise BibliographyError(f"{path}: reference '{key}' field '{field}' {problem}")
+
+        _check(entry, REFERENCE_SCHEMA, fail)
+        references[key] = Reference(key=key, **entry)
     return references
 
 
-def _require(meta: dict[str, Any], page: str, field: str, kind: type) -> Any:
-    value = meta.get(field)
-    if value is None or value == "" or value == []:
-        raise ConceptError(page, f"concept.{field}", "is missing")
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise ConceptError(
-            page, f"concept.{field}", f"must be {kind.__name__}, got {value!r}"
-        )
-    return value
-
-
-def _concept_links(meta: dict[str, Any], page: str, field: str) -> tuple[str, ...]:
-    links = meta.get(field)
-    if not isinstance(links, list):  # an empty list is fine: a first or last concept
-        raise ConceptError(page, f"concept.{field}", f"must be a list of .md paths, got {links!r}")
-    for link in links:
-        if not isinstance(link, str) or not link.endswith(".md"):
-            raise ConceptError(
-                page, f"concept.{field}", f"must list .md paths under docs/, got {link!r}"
-            )
-    return tuple(links)
-
-
 def parse_concept(
-    src_uri: str, title: str, meta: dict[str, Any], references: dict[str, Reference]
+    src_uri: str, title: str, meta: Any, references: dict[str, Reference], docs: Path
 ) -> Concept:
     """Validate one page's ``concept:`` mapping and return it as a Concept."""
-    number = _require(meta, src_uri, "number", int)
-    total = _require(meta, src_uri, "total", int)
-    if total != TOTAL_CONCEPTS:
-        raise ConceptError(src_uri, "concept.total", f"must be {TOTAL_CONCEPTS}, got {total}")
-    if not 1 <= number <= total:
-        raise ConceptError(src_uri, "concept.number", f"must lie in [1, {total}], got {number}")
-    phase = _require(meta, src_uri, "phase", str)
-    if not re.match(r"^Phase \d+: \S", phase):
-        raise ConceptError(
-            src_uri, "concept.phase", f"must read 'Phase N: Name', got {phase!r}"
-        )
-    papers = []
-    for entry in meta.get("papers") or []:
-        if not isinstance(entry, dict) or entry.get("key") not in references:
-            raise ConceptError(
-                src_uri,
-                "concept.papers",
-                f"entries need a 'key' from docs/{REFERENCES_FILE}, got {entry!r}",
-            )
-        papers.append(Paper(references[entry["key"]], str(entry.get("note", ""))))
-    replaces = meta.get("replaces")
-    if replaces is not None and not isinstance(replaces, str):
-        raise ConceptError(src_uri, "concept.replaces", f"must be a URL path, got {replaces!r}")
+
+    def fail(field: str, problem: str) -> None:
+        raise ConceptError(src_uri, f"concept.{field}" if field else "concept", problem)
+
+    _check(meta, CONCEPT_SCHEMA, fail)
+    for index, entry in enumerate(meta.get("papers", [])):
+        if entry["key"] not in references:
+            fail(f"papers.{index}.key", f"{entry['key']!r} has no entry in docs/{REFERENCES_FILE}")
+    papers = tuple(Paper(references[e["key"]], e.get("note", "")) for e in meta.get("papers", []))
+    parts = []
+    for index, entry in enumerate(meta.get("parts", [])):
+        part_uri = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), entry["page"]))
+        if not (docs / part_uri).is_file():
+            fail(f"parts.{index}.page", f"{entry['page']!r} is not a page beside {src_uri}")
+        part_meta = front_matter(docs / part_uri, part_uri)
+        if "concept" in part_meta or not part_meta.get("title"):
+            fail(f"parts.{index}.page", f"{entry['page']!r} needs a title and no concept: mapping of its own")
+        parts.append(Part(part_uri, part_meta["title"], entry["summary"]))
     return Concept(
         src_uri=src_uri,
         title=title,
-        number=number,
-        total=total,
-        domain=_require(meta, src_uri, "domain", str),
-        phase=phase,
-        summary=_require(meta, src_uri, "summary", str),
-        key_equation=_require(meta, src_uri, "key_equation", str),
-        prerequisites=_concept_links(meta, src_uri, "prerequisites"),
-        next=_concept_links(meta, src_uri, "next"),
-        papers=tuple(papers),
-        replaces=replaces,
+        number=meta["number"],
+        domain=meta["domain"],
+        phase=meta["phase"],
+        summary=meta["summary"],
+        key_equation=meta["key_equation"],
+        prerequisites=tuple(meta["prerequisites"]),
+        next=tuple(meta["next"]),
+        papers=papers,
+        parts=tuple(parts),
+        moved_anchors=tuple(sorted(meta.get("moved_anchors", {}).items())),
     )
 
 
@@ -182,34 +263,25 @@ def read_concepts(
     concepts: dict[str, Concept] = {}
     for path in sorted(docs.rglob("*.md")):
         src_uri = path.relative_to(docs).as_posix()
-        try:
-            _, meta = get_data(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:  # get_data logs and swallows most errors
-            raise PluginError(f"{src_uri}: front matter is not valid YAML: {error}")
+        meta = front_matter(path, src_uri)
         if "concept" not in meta:
             continue
-        if not isinstance(meta["concept"], dict):
-            raise ConceptError(src_uri, "concept", "must be a mapping")
         if not meta.get("title"):
             raise ConceptError(src_uri, "title", "is missing")
-        concepts[src_uri] = parse_concept(src_uri, meta["title"], meta["concept"], references)
+        concepts[src_uri] = parse_concept(src_uri, meta["title"], meta["concept"], references, docs)
 
     numbers: dict[int, str] = {}
     for concept in concepts.values():
         if concept.number in numbers:
             raise ConceptError(
-                concept.src_uri,
-                "concept.number",
-                f"{concept.number} is already used by {numbers[concept.number]}",
+                concept.src_uri, "concept.number", f"{concept.number} is already used by {numbers[concept.number]}"
             )
         numbers[concept.number] = concept.src_uri
         for field in ("prerequisites", "next"):
             for link in getattr(concept, field):
                 if link not in concepts:
                     raise ConceptError(
-                        concept.src_uri,
-                        f"concept.{field}",
-                        f"links to {link!r}, which is not a concept page under docs/",
+                        concept.src_uri, f"concept.{field}", f"links to {link!r}, which is not a concept page under docs/"
                     )
     return concepts
 
@@ -234,47 +306,50 @@ def add_citations(markdown: str, src_uri: str, references: dict[str, Reference])
     cited = cited_keys(markdown)
     unknown = [k for k in cited if k not in references]
     if unknown:
-        raise PluginError(
-            f"{src_uri}: citation [^{unknown[0]}] has no entry in docs/{REFERENCES_FILE}"
-        )
+        raise BibliographyError(f"{src_uri}: citation [^{unknown[0]}] has no entry in docs/{REFERENCES_FILE}")
     notes = "\n".join(f"[^{k}]: {references[k].footnote}" for k in cited)
     return f"{markdown}\n\n{notes}\n" if notes else markdown
 
 
-# --- MkDocs events -----------------------------------------------------------
+def moved_anchor_targets(concept: Concept, part_anchors: dict[str, list[str]]) -> dict[str, str]:
+    """Where each anchor of a chapter's overview that moved to a part page now lives.
 
-_concepts: dict[str, Concept] = {}
-_references: dict[str, Reference] = {}
+    ``part_anchors`` maps each part's ``src_uri`` to its heading ids. Every heading of a part is
+    reachable as ``overview#id``; ``concept.moved_anchors`` adds ids of sections that were merged
+    or renamed. Targets are relative to the overview's URL, e.g. ``math/#the-gradient``.
+    """
 
+    def relative(src_uri: str, fragment: str = "") -> str:
+        path = posixpath.relpath(directory_url(src_uri), concept.url) + "/"
+        return path + (f"#{fragment}" if fragment else "")
 
-def on_files(files: Files, config) -> Files:
-    global _concepts, _references
-    _references = load_references(config["docs_dir"])
-    _concepts = read_concepts(config["docs_dir"], _references)
-    missing = [uri for uri in _concepts if files.get_file_from_path(uri) is None]
-    if missing:
-        raise PluginError(f"{missing[0]}: concept page is excluded from the build")
-    return files
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    return add_citations(markdown, page.file.src_uri, _references)
-
-
-def on_page_content(html: str, page, config, files) -> str:
-    """List the template-rendered sections in the page's table of contents."""
-    concept = _concepts.get(page.file.src_uri)
-    if concept is not None:
-        if concept.papers:
-            page.toc.items.append(AnchorLink("Canonical papers", "canonical-papers", 2))
-        page.toc.items.append(AnchorLink("Connections", "connections", 2))
-    return html
+    targets: dict[str, str] = {}
+    for part in concept.parts:
+        for anchor in part_anchors.get(part.src_uri, []):
+            targets.setdefault(anchor, relative(part.src_uri, anchor))
+    base = posixpath.dirname(concept.src_uri)
+    for anchor, where in concept.moved_anchors:
+        page, _, fragment = where.partition("#")
+        target = posixpath.normpath(posixpath.join(base, page)) if page else concept.src_uri
+        targets[anchor] = relative(target, fragment)
+    return targets
 
 
-def on_page_context(context: dict, page, config, nav) -> dict:
-    concept = _concepts.get(page.file.src_uri)
-    if concept is not None:
-        context["concept"] = concept
-        context["prerequisites"] = [_concepts[uri] for uri in concept.prerequisites]
-        context["next_moves"] = [_concepts[uri] for uri in concept.next]
-    return context
+@dataclass(frozen=True)
+class Section:
+    """A section the concept template renders after the page's content."""
+
+    id: str
+    title: str
+
+
+def template_sections(concept: Concept) -> dict[str, Section]:
+    """The template-rendered sections of a concept page, by role, in page order: the template
+    renders their headings and the hook lists them in the table of contents from this one place."""
+    sections = {}
+    if concept.parts:
+        sections["parts"] = Section("in-this-chapter", "In this chapter")
+    if concept.papers:
+        sections["papers"] = Section("canonical-papers", "Canonical papers")
+    sections["connections"] = Section("connections", "Connections")
+    return sections

@@ -15,12 +15,15 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
-sys.path.insert(0, str(ROOT))  # so `snippets` and `hooks` import as packages during the build
+sys.path.insert(0, str(ROOT))  # so `snippets`, `hooks` and `tools` import as packages during the build
 
+from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
+from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
 from snippets import label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
+from tools.results_tables import vocab_scale_markdown  # noqa: E402
 
 
 def vector(values, digits: int = 3) -> str:
@@ -28,19 +31,44 @@ def vector(values, digits: int = 3) -> str:
     return "[" + ", ".join(f"{v:.{digits}g}" for v in np.ravel(values)) + "]"
 
 
-def _page_path(page) -> str:
-    """The page's path under docs/: MkDocs pages have ``file.src_uri``, Zensical's ``path``."""
-    return page.file.src_uri if hasattr(page, "file") else page.path
+def optimum_table(cases: list[tuple[int, float]]) -> str:
+    """A Markdown table of the smoothed target, the optimal logit gap and the loss floor for
+    each ``(K, alpha)``, computed by the library the page teaches."""
+    rows = [
+        "| *K* | *α* | true-class target | each wrong class | logit gap | loss floor \\(H(y_s)\\), nats |",
+        "|---|---|---|---|---|---|",
+    ]
+    for num_classes, alpha in cases:
+        target = label_smoothing.smooth_labels([0], num_classes, alpha)[0]
+        rows.append(
+            f"| {num_classes:,} | {alpha:g} | {target[0]:.4f} | {target[1]:.2g} "
+            f"| {label_smoothing.optimal_logit_gap(num_classes, alpha):.3f} "
+            f"| {label_smoothing.loss_floor(num_classes, alpha):.3f} |"
+        )
+    return "\n".join(rows)
+
+
+def concept_list(concepts: list, page_uri: str, *, with_phase: bool = True) -> str:
+    """A Markdown list of concepts, each linked relative to the page ``page_uri`` that shows it."""
+    base = posixpath.dirname(page_uri)
+    lines = []
+    for c in concepts:
+        link = posixpath.relpath(c.src_uri, base)
+        phase = f" · {c.phase_short}" if with_phase else ""
+        lines.append(f"- **[{c.title}]({link})** · Concept {c.number}{phase}: {c.summary}")
+    return "\n".join(lines)
 
 
 def define_env(env) -> None:
     _define_lab_macros(env)
     env.variables["ls"] = label_smoothing
     env.filter(vector)
+    env.macro(optimum_table)
     # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
-    env.macro(lambda name: lab_results(name, _page_path(env.page), env.project_dir), "lab")
+    env.macro(lambda name: lab_results(name, env.page.file.src_uri, env.project_dir), "lab")
     # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
-    env.macro(lambda module: module_download_markdown(module, _page_path(env.page), env.conf), "module_download")
+    env.macro(lambda module: module_download_markdown(module, env.page.file.src_uri, env.conf), "module_download")
+    env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
 
     @env.macro
     def vocab_scale_results() -> dict:
@@ -49,16 +77,34 @@ def define_env(env) -> None:
 
     @env.macro
     def vocab_scale_table() -> str:
-        """The same benchmark as a Markdown table."""
-        from benchmarks.vocab_scale import markdown_table
+        """The same benchmark as captioned Markdown tables, or why they are withheld."""
+        return vocab_scale_markdown(vocab_scale_results())
 
-        return markdown_table(vocab_scale_results())
+    def catalog() -> dict:
+        return concepts_by_domain(read_concepts(env.conf["docs_dir"]))
 
     @env.macro
-    def concept_catalog() -> dict:
-        """Concept pages grouped by domain, read from their front matter."""
-        from hooks.concepts import concepts_by_domain, read_concepts  # imports MkDocs: only when called
-        return concepts_by_domain(read_concepts(env.conf["docs_dir"]))
+    def concept_catalog() -> str:
+        """Every published concept as Markdown: one heading per domain, then its concepts."""
+        sections = [
+            f"## {domain}\n\n{concept_list(concepts, env.page.file.src_uri)}"
+            for domain, concepts in catalog().items()
+        ]
+        return "\n\n".join(sections)
+
+    @env.macro
+    def domain_concepts(domain: str) -> str:
+        """The concepts of one domain as a Markdown list."""
+        concepts = catalog().get(domain)
+        if not concepts:
+            raise ValueError(f"domain_concepts: no concept page has domain {domain!r}; known: {sorted(catalog())}")
+        return concept_list(concepts, env.page.file.src_uri)
+
+    @env.macro
+    def published_concepts() -> int:
+        """How many concept pages exist."""
+        return sum(len(concepts) for concepts in catalog().values())
+
 
 
 # ------------------------------------------------------------------ lab findings and figures
