@@ -6,7 +6,9 @@ the download keeps the notebook as it ran. Tags (``# %% tags=["fold"]`` in the j
 ``prose``
     The cell's output is Markdown written from results (``display(Markdown(f"..."))``). The page
     shows only that Markdown, as prose: no code, no prompt, no output box. Every output of the
-    cell must be Markdown.
+    cell must be Markdown, except the plain-text repr of its last expression's value (such as
+    the handle ``display(..., display_id=...)`` returns), which is not shown. A prose cell with
+    no output of its own (one that fills in another's with ``update_display``) is left out.
 ``fold``
     Plotting or bookkeeping code: the input is folded behind a "Show code" control, the outputs
     show. (:func:`fold_code` works on the rendered HTML, where the tag is a ``celltag_fold`` class.)
@@ -50,12 +52,14 @@ def _text(value: str | list[str]) -> str:
 
 
 def _prose(cell: Any, index: int, lab: str) -> str:
-    """The Markdown a ``prose`` cell displayed, or a LabError saying what else it output."""
+    """The Markdown a ``prose`` cell displayed ("" if none), or a LabError saying what else it output."""
     if cell.get("cell_type") != "code":
         raise LabError(f"Lab {lab}: cell {index} is tagged {PROSE_TAG!r} but is not a code cell")
     parts = []
     for output in cell.get("outputs", []):
         markdown = output.get("data", {}).get("text/markdown")
+        if markdown is None and output.get("output_type") == "execute_result" and set(output["data"]) == {"text/plain"}:
+            continue  # the value of the last expression, not something the cell displays
         if markdown is None:
             kind = output.get("name") or ", ".join(output.get("data", {})) or output.get("output_type")
             raise LabError(
@@ -63,8 +67,6 @@ def _prose(cell: Any, index: int, lab: str) -> str:
                 "a prose cell only displays Markdown (move the rest to another cell)"
             )
         parts.append(_text(markdown).strip())
-    if not parts:
-        raise LabError(f"Lab {lab}: cell {index} is tagged {PROSE_TAG!r} but displays no Markdown")
     return "\n\n".join(parts)
 
 
@@ -73,16 +75,20 @@ def page_notebook(nb: Any, lab: str) -> Any:
     from nbformat.v4 import new_markdown_cell
 
     page = copy.deepcopy(nb)
+    cells = []
     for index, cell in enumerate(page.cells):
         tags = _tags(cell)
         if PROSE_TAG in tags:
-            prose = new_markdown_cell(_prose(cell, index, lab), metadata={"tags": tags})
-            prose["id"] = cell.get("id", f"cell-{index}")
-            page.cells[index] = prose
+            text = _prose(cell, index, lab)
+            if not text:
+                continue
+            cell = new_markdown_cell(text, metadata={"tags": tags}, id=cell.get("id", f"cell-{index}"))
         elif RESULTS_TAG in tags:
             cell["outputs"] = [o for o in cell.get("outputs", []) if "application/json" not in o.get("data", {})]
             if FOLD_TAG not in tags:
                 cell["metadata"]["tags"] = [*tags, FOLD_TAG]
+        cells.append(cell)
+    page.cells = cells
     return page
 
 

@@ -30,7 +30,8 @@ def executed():
         _code("model = train()  # teaches", (), new_output("stream", name="stdout", text="trained\n")),
         _code("fig = plot()  # plotting", ("fold", "figure:curve"),
               new_output("display_data", data={"image/svg+xml": "<svg width='1pt' height='1pt'></svg>"})),
-        _code('display(Markdown(f"ECE fell to {ece:.3f}."))', ("prose",), _markdown("ECE fell to $0.040$.")),
+        _code('display(Markdown(f"ECE fell to {ece:.3f}."), display_id="x")', ("prose",), _markdown("ECE fell to $0.040$."),
+              new_output("execute_result", data={"text/plain": "<DisplayHandle display_id=x>"}, execution_count=1)),
         _code("show_results(results)", ("results",),
               new_output("display_data", data={"application/json": JSON, "text/plain": "{...}"})),
     ])
@@ -52,14 +53,19 @@ def test_page_copy_turns_prose_into_markdown_and_drops_the_results_json(executed
 @pytest.mark.parametrize(
     ("outputs", "message"),
     [
-        ([], r"cell 0 is tagged 'prose' but displays no Markdown"),
         ([_markdown("fine"), new_output("stream", name="stdout", text="x\n")], r"cell 0 .* also outputs stdout"),
         ([new_output("display_data", data={"image/png": "iVBOR"})], r"also outputs image/png"),
+        ([_markdown("fine"), new_output("display_data", data={"text/plain": "printed by display"})], r"also outputs text/plain"),
     ],
 )
 def test_a_prose_cell_that_outputs_anything_but_markdown_fails(outputs, message):
     with pytest.raises(LabError, match=message):
         page_notebook(new_notebook(cells=[_code("x", ("prose",), *outputs)]), "lab")
+
+
+def test_a_prose_cell_without_output_of_its_own_is_left_out():
+    nb = new_notebook(cells=[_code("update_display(Markdown(summary), display_id='findings')", ("prose",)), _code("x")])
+    assert [c.source for c in page_notebook(nb, "lab").cells] == ["x"]
 
 
 def _render(nb, tmp_path) -> str:

@@ -16,10 +16,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixture_site"
-NAV = [
+NAV = [  # each concept sits under a section named after its domain, as the concepts hook checks
     {"Home": "index.md"},
-    {"Alpha": ["alpha/index.md", {"Calibration lab": "alpha/labs/calibration.ipynb"}]},
-    {"Beta": ["beta/index.md", {"Calibration lab": "beta/labs/calibration.ipynb"}]},
+    {"Fixtures": [
+        {"Alpha": ["alpha/index.md", {"Calibration lab": "alpha/labs/calibration.ipynb"}]},
+        {"Beta": ["beta/index.md", {"Calibration lab": "beta/labs/calibration.ipynb"}]},
+    ]},
 ]
 REPO_URL = "https://example.org/org/site"
 
@@ -95,29 +97,35 @@ def test_citation_footnote_is_appended(site):
     assert 'class="footnote"' in page and "A Reference for the Fixture Site" in page
 
 
-def test_math_is_rendered_and_keeps_the_attributes_other_hooks_add(site):
+def test_math_is_rendered_in_the_page_and_in_the_template(site):
     page = html(site, "alpha")
     formulas = re.findall(r'<div class="arithmatex"([^>]*)>(.*?)</div>', page, re.S)
-    (attributes, rendered), = [f for f in formulas if "\\frac{a}{b}" in f[1]]  # the page's own, not the key equation
-    assert 'class="katex-display"' in rendered and "\\[" not in rendered
-    assert "data-lazy-render" in attributes, "the on-demand rendering mark survives KaTeX"
+    assert len(formulas) == 2, "the page's formula and the key equation the concept template adds"
+    for _, rendered in formulas:
+        assert 'class="katex-display"' in rendered and "\\[" not in rendered
+    assert "a = b" in page.split("concept-key-equation")[1][:3000], "the key equation comes from the front matter"
 
 
-def test_figure_gets_its_size_and_the_block_is_estimated_with_it(site):
+def test_a_lab_figure_on_a_page_gets_its_variants_size_and_one_lightbox_link(site):
     page = html(site, "alpha")
-    block = re.search(r'<p data-lazy-render style="contain-intrinsic-block-size: auto (\d+)px"><img ([^>]*)>', page)
-    assert block, "the figure's paragraph is not marked for on-demand rendering"
-    estimate, img = int(block[1]), block[2]
-    height = re.search(r'\bheight="(\d+)"', img)
-    assert height and 'loading="lazy"' in img, "images: size and lazy loading"
-    assert estimate >= int(height[1]), "lazy_rendering must see the height images adds (hook order)"
+    light = re.search(r'<a class="glightbox lab-figure__light" href="labs/figures/calibration-curve.svg"[^>]*>'
+                      r'<picture><source media="[^"]+" srcset="labs/figures/calibration-curve-phone.svg"[^>]*>'
+                      r'<img ([^>]*)></picture></a>', page)
+    assert light, "the Markdown image did not become the figure markup (figures_hook before the glightbox plugin)"
+    img = light[1]
+    assert 'alt="A rising line, from the alpha lab"' in img, "the page's own alt text is kept"
+    assert re.search(r'width="\d+" height="\d+"', img) and 'loading="lazy"' in img and 'class="off-glb"' in img
+    assert 'href="labs/figures/calibration-curve-dark.svg"' in page, "the dark variant is linked too"
+    assert page.count('class="glightbox') == 2, "one lightbox link per scheme, none wrapped twice"
+    lab = html(site, "alpha/labs/calibration")
+    assert 'alt="A line rising from 0 to 1"' in lab and "No description has been provided" not in lab
 
 
 def test_module_download_and_redirect(site):
     page = html(site, "alpha")
     assert 'href="../downloads/label_smoothing.py"' in page and (site / "downloads/label_smoothing.py").is_file()
     assert 'href="../downloads/label_smoothing.zip"' in page and "MIT licence" in page
-    assert "example.org" not in page and "edit" not in re.findall(r'class="md-content__button[^>]*', page).__str__()
+    assert "example.org" not in page and "View the source" not in page, "without REPO_URL no source link"
     assert 'url=../../alpha/' in (site / "old/alpha/index.html").read_text(encoding="utf-8")
 
 
