@@ -5,4 +5,4 @@ lab notebooks under docs/ are jupytext scripts that run whole experiments on imp
 executed by the build instead (hooks/labs_hook.py).
 """
 
-collect_ignore_glob = ["docs/**/*.py", "site/*"]
+collect_ignore_glob = ["docs/**/*.py", "site/*", "tests/fixture_site/*"]

@@ -15,6 +15,12 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modu
 from hooks import katex  # noqa: E402
 
 _renderer: katex.KatexRenderer | None = None
+_dirty = False  # `mkdocs serve --dirty` renders only some pages: the cache must not shrink to theirs
+
+
+def on_startup(command, dirty) -> None:
+    global _dirty
+    _dirty = dirty
 
 
 def on_pre_build(config) -> None:
@@ -42,7 +48,7 @@ def on_post_page(output: str, page, config) -> str:
 
 def on_post_build(config) -> None:
     if _renderer is not None:
-        _renderer.close()
+        _renderer.close(complete=not _dirty)
 
 
 def on_build_error(error) -> None:

@@ -19,6 +19,7 @@ This module does not import MkDocs; ``hooks/labs_hook.py`` wires it into the bui
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import os
 import posixpath
@@ -129,6 +130,11 @@ def imported_modules(source: str, filename: str) -> set[str]:
     ``from snippets import a`` counts as ``snippets.a``; a relative import inside ``snippets/``
     (``from .a import x``) as ``snippets.a``.
     """
+    return set(_imported_modules(source, filename))
+
+
+@functools.lru_cache(maxsize=512)  # `mkdocs serve` rebuilds: parse each version of a file once
+def _imported_modules(source: str, filename: str) -> frozenset[str]:
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as exc:
@@ -144,7 +150,7 @@ def imported_modules(source: str, filename: str) -> set[str]:
                 modules.add(node.module)
         elif isinstance(node, ast.ImportFrom) and node.level == 1:  # inside snippets/: from .x import
             modules.update([f"snippets.{node.module}"] if node.module else [f"snippets.{a.name}" for a in node.names])
-    return modules
+    return frozenset(modules)
 
 
 def snippet_dependencies(source: str, filename: str, snippets_dir: Path = SNIPPETS_DIR) -> list[Path]:
@@ -287,16 +293,11 @@ def write_if_changed(path: Path, content: bytes) -> None:
 
 @dataclass
 class Execution:
-    """What :func:`run_lab` did: the executed notebook as text, and how long it ran (None: cached)."""
+    """What :func:`run_lab` did: the executed notebook as text, its cache key, and how long it ran (None: cached)."""
 
     text: str
+    key: str
     seconds: float | None
-
-    @property
-    def notebook(self) -> Any:
-        import nbformat
-
-        return nbformat.reads(self.text, as_version=4)
 
 
 def run_lab(lab: Lab, cache_dir: Path, *, fresh: bool) -> Execution:
@@ -306,7 +307,7 @@ def run_lab(lab: Lab, cache_dir: Path, *, fresh: bool) -> Execution:
     key = cache_key(lab.source)
     store = cache_dir / "store" / lab.key / f"{key[:20]}.ipynb"  # one folder per lab: stale runs go
     if store.is_file() and not fresh:
-        return Execution(store.read_text(encoding="utf-8"), None)
+        return Execution(store.read_text(encoding="utf-8"), key, None)
     start = time.perf_counter()
     nb = execute_lab(lab.source, log_path=cache_dir / "logs" / f"{lab.key}.kernel.log")
     seconds = time.perf_counter() - start
@@ -314,4 +315,4 @@ def run_lab(lab: Lab, cache_dir: Path, *, fresh: bool) -> Execution:
     for stale in store.parent.glob("*.ipynb"):
         stale.unlink()
     write_if_changed(store, text.encode("utf-8"))
-    return Execution(text, seconds)
+    return Execution(text, key, seconds)

@@ -18,6 +18,7 @@ VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
 sys.path.insert(0, str(ROOT))  # so `snippets`, `hooks` and `tools` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
+from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
 from snippets import label_smoothing  # noqa: E402
@@ -65,6 +66,8 @@ def define_env(env) -> None:
     env.macro(optimum_table)
     # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
     env.macro(lambda name: lab_results(name, env.page.file.src_uri, env.project_dir), "lab")
+    # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
+    env.macro(lambda module: module_download_markdown(module, env.page.file.src_uri, env.conf), "module_download")
     env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
 
     @env.macro

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from hooks import labs
@@ -158,7 +159,7 @@ def test_run_lab_caches_and_ci_runs_fresh(tmp_path, monkeypatch):
     lab = Lab("x/labs/tiny.py", lab_path)
     run = labs.run_lab(lab, cache, fresh=False)
     assert run.seconds is not None  # executed
-    assert extract_results(run.notebook, "tiny") == {"value": 3}
+    assert extract_results(nbformat.reads(run.text, as_version=4), "tiny") == {"value": 3}
 
     cached = labs.run_lab(lab, cache, fresh=False)
     assert cached.seconds is None  # cache hit: not executed again

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 HOOKS = Path(__file__).resolve().parents[2] / "hooks"
-#: Still mixes its plain work and its MkDocs events in one file (issue 11).
-NOT_YET_SPLIT = {"concepts.py"}
-PLAIN = sorted(p.name for p in HOOKS.glob("*.py") if not p.stem.endswith("_hook") and p.name not in NOT_YET_SPLIT)
+PLAIN = sorted(p.name for p in HOOKS.glob("*.py") if not p.stem.endswith("_hook"))
 
 
 def imported_top_level(path: Path) -> set[str]:
