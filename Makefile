@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make serve   set up, build and serve the site with live reload at http://127.0.0.1:8000/
+#                (--dirty: saving a Markdown page re-renders that page only; see hooks/rebuilds.py)
 #   make test    set up, build the site strictly, and run every test (unit, page fences, browser)
 # A dev tool, not part of `make test`:
 #   make mutation  mutation-test the snippets (benchmarks/mutation.py), in .venv-mutation
@@ -11,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: serve build test setup clean mutation
 
 serve: setup
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve --livereload --dirty
 
 build: setup
 	$(BIN)/mkdocs build --strict

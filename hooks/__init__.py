@@ -1,0 +1,29 @@
+"""Build glue: plain modules that do the work, and thin MkDocs adapters (``*_hook.py``) over them.
+
+MkDocs loads the files listed under ``hooks:`` in ``mkdocs.yml``. Each ``*_hook.py`` only turns
+MkDocs events into calls of plain modules, which import nothing from MkDocs and are tested on
+their own under ``tests/hooks/`` (``tests/hooks/test_site_build.py`` builds a small site with
+all of them together). Where one hook must run before another, its adapter says so with
+``event_priority``; the order of the list in ``mkdocs.yml`` does not matter.
+
+* ``concepts.py``: concept front matter, citations, template context (adapter ``concepts_hook.py``);
+* ``labs.py``: find labs (``docs/**/labs/*.py``), execute them, cache the executed notebooks;
+  ``lab_outputs.py`` makes what a lab publishes from that: its results (``lab_results.py``, read
+  by the ``lab`` macro), its page (``lab_pages.py``: the cell-tag contract), its figures
+  (``figures.py``) and its download (``downloads.py``) (adapter ``labs_hook.py``);
+* ``figures.py``: a lab's ``figure:<name>`` cells as four image variants, and the markup that
+  picks one by screen width and colour scheme, with a lightbox (adapter ``figures_hook.py``);
+* ``downloads.py``: a lab's zip, each library module's file and zip, their pins, source links
+  (adapter ``downloads_hook.py``);
+* ``katex.py``: every formula rendered to HTML at build time (adapter ``katex_hook.py``);
+* ``images.py``: image sizes and lazy loading (adapter ``images_hook.py``);
+* ``notebook_pages.py``: lab pages slimmed of mkdocs-jupyter's inline CSS and CDN loaders
+  (adapter ``notebook_pages_hook.py``);
+* ``rebuilds.py``: what a ``mkdocs serve --dirty`` rebuild must render (adapter ``rebuilds_hook.py``);
+* ``site_url.py``: a deploy build (DEPLOY=1) needs a real public SITE_URL (adapter ``site_url_hook.py``;
+  ``python3 -m hooks.site_url`` checks the environment without MkDocs);
+* ``search_text.py``: code kept out of the search index, and its formulas as plain text
+  (adapter ``search_text_hook.py``);
+* ``gap_explorer.py``: the overview's interactive figure, and ``macros.py``: the variables and
+  macros pages call (loaded by mkdocs-macros-plugin).
+"""

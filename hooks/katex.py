@@ -7,6 +7,8 @@ replaces both with KaTeX's HTML, using one Node process per build (``hooks/katex
 and an on-disk cache keyed by KaTeX version, TeX and display mode, so a warm build starts no
 Node at all. KaTeX's CSS and fonts are copied from ``node_modules`` into the site
 (self-hosted, no CDN). A formula KaTeX cannot parse fails the build, naming page, line and TeX.
+
+This module does not import MkDocs; ``hooks/katex_hook.py`` wires it into the build.
 """
 
 from __future__ import annotations
@@ -18,13 +20,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
-
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 RENDERER = Path(__file__).with_name("katex-render.mjs")
-CACHE_DIR = ROOT / ".cache" / "katex"
 SITE_DIR = "assets/katex"
 
 ARITHMATEX = re.compile(
@@ -41,6 +39,10 @@ DOLLAR_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^\s$
 NAV_LABEL = re.compile(r'(<span class="md-ellipsis">)(.*?)(</span>)', re.S)
 NAV_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
 CODE_ELEMENT = re.compile(r"(<(pre|code)\b.*?</\2>)", re.S)
+
+
+class KatexError(Exception):
+    """A formula KaTeX cannot render, or KaTeX itself missing; the message names page and line."""
 
 
 def katex_version() -> str:
@@ -85,7 +87,7 @@ class KatexRenderer:
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         if not line:
-            raise PluginError(f"KaTeX renderer {RENDERER} exited; is `npm ci` done?")
+            raise KatexError(f"KaTeX renderer {RENDERER} exited; is `npm ci` done?")
         return json.loads(line)
 
     def close(self, *, complete: bool = True) -> None:
@@ -119,7 +121,7 @@ def render_page(output: str, render, where) -> str:
         try:
             return render(tex, display)
         except ValueError as error:
-            raise PluginError(f"{where(tex)}: KaTeX cannot render {tex!r}: {error}") from None
+            raise KatexError(f"{where(tex)}: KaTeX cannot render {tex!r}: {error}") from None
 
     def arithmatex(match: re.Match[str]) -> str:
         display = match["block"] is not None
@@ -148,44 +150,36 @@ def render_page(output: str, render, where) -> str:
     return NOTEBOOK_MARKDOWN_CELL.sub(lambda m: m[1] + dollars(m[2]) + m[3], output)
 
 
-# --- MkDocs events -----------------------------------------------------------
-
-_renderer: KatexRenderer | None = None
-
-
-def on_pre_build(config) -> None:
-    global _renderer
+def cache_file(project_dir: str | Path) -> Path:
+    """The formula cache of a site (``.cache/katex`` beside its ``mkdocs.yml``), per KaTeX version."""
     if not KATEX_DIST.exists():
-        raise PluginError(f"KaTeX not found at {KATEX_DIST}: run `npm ci` first")
-    _renderer = KatexRenderer(CACHE_DIR / f"katex-{katex_version()}.json")
+        raise KatexError(f"KaTeX not found at {KATEX_DIST}: run `npm ci` first")
+    return Path(project_dir) / ".cache" / "katex" / f"katex-{katex_version()}.json"
 
 
-def on_files(files: Files, config) -> Files:
-    """Self-host KaTeX's stylesheet and the woff2 fonts it references."""
-    for path in [KATEX_DIST / "katex.min.css", *sorted((KATEX_DIST / "fonts").glob("*.woff2"))]:
-        uri = f"{SITE_DIR}/{path.relative_to(KATEX_DIST).as_posix()}"
-        files.append(File.generated(config, uri, abs_src_path=str(path)))
-    return files
+def assets() -> list[tuple[str, Path]]:
+    """Site path and source of KaTeX's stylesheet and the woff2 fonts it references."""
+    return [
+        (f"{SITE_DIR}/{path.relative_to(KATEX_DIST).as_posix()}", path)
+        for path in [KATEX_DIST / "katex.min.css", *sorted((KATEX_DIST / "fonts").glob("*.woff2"))]
+    ]
 
 
-def on_post_page(output: str, page, config) -> str:
-    assert _renderer is not None
+def where_in_source(docs_dir: str | Path, src_uri: str):
+    """For errors only: a function naming ``file:line`` of a formula in the page's source.
 
-    def where(tex: str) -> str:  # only on an error: reads the page source to find the line
-        source = Path(config["docs_dir"]) / page.file.src_uri
-        if source.suffix == ".ipynb":  # a lab page: its source is the jupytext .py beside it
+    A lab page's source is the jupytext ``.py`` beside its ``.ipynb``.
+    """
+
+    def where(tex: str) -> str:
+        source = Path(docs_dir) / src_uri
+        if source.suffix == ".ipynb":
             source = source.with_suffix(".py")
         line = source_line(source.read_text(encoding="utf-8"), tex) if source.is_file() else None
-        return f"{source.relative_to(ROOT)}" + (f":{line}" if line else "")
+        try:
+            shown = source.relative_to(ROOT)
+        except ValueError:
+            shown = source
+        return f"{shown}" + (f":{line}" if line else "")
 
-    return render_page(output, _renderer.render, where)
-
-
-def on_post_build(config) -> None:
-    if _renderer is not None:
-        _renderer.close()
-
-
-def on_build_error(error) -> None:
-    if _renderer is not None:  # a failed rebuild under `mkdocs serve` keeps the whole cache
-        _renderer.close(complete=False)
+    return where

@@ -1,69 +1,44 @@
-"""Build glue for the labs: execute each notebook once per build, cache it, publish its figures.
+"""Labs: find them by convention, execute each once, and cache the executed notebook.
 
-A lab is a jupytext percent-format ``.py`` file in :data:`LABS_DIR` under ``docs/``.
-On every build (``on_files``, before mkdocs-jupyter sees the files):
+A lab is a jupytext percent-format ``.py`` file in a ``labs/`` folder beside a concept page:
+``docs/<concept>/labs/<name>.py``. It is keyed by that path (relative to ``docs/``, without
+``.py``), so two concepts may each have a "calibration" lab; :class:`Lab` derives every other
+path from it.
 
-1. **Execute** each lab with nbclient in a fresh kernel (labs run in parallel, one
-   BLAS thread each). The working directory is the repository root, so labs
-   ``import snippets....`` like the tests do.
-2. **Cache** the executed notebook under ``.cache/labs/`` by a key that hashes the
-   lab's source, the source of every ``snippets/*.py`` module it imports
-   (transitively), and the versions of the numeric packages. An unchanged lab is
-   not re-run by ``mkdocs serve``. With ``CI=true`` the cache is ignored and every
-   lab runs fresh.
-3. **Render**: the lab's ``<lab>.py`` File is replaced by ``labs/<lab>.ipynb``, read
-   from the executed copy under ``.cache/labs/executed/`` (so nav entries and links
-   name ``labs/<lab>.ipynb``). mkdocs-jupyter (``execute: false``, ``include`` narrowed
-   to that folder) renders it and, with ``include_source``, copies it next to the page.
-   The ``.ipynb`` is also registered as a generated file at ``labs/<lab>/<lab>.ipynb``
-   so Markdown pages can link to the download and MkDocs validates those links.
-4. **Figures**: every cell tagged ``figure:<name>`` must display exactly one image;
-   it is published as ``labs/figures/<lab>-<name>.svg`` (``.png`` for a PNG
-   output) so pages use ordinary Markdown images that MkDocs link-checks.
-5. **Results**: the cell tagged ``results`` displays an ``application/json``
-   dict of headline numbers; it is written to ``.cache/labs/results/<lab>.json``
-   and read by :func:`load_lab_results` (exposed to pages as the ``lab`` macro).
+* **Execute** with nbclient in a fresh kernel, one BLAS thread, the repository root as working
+  directory (labs ``import snippets....`` as the tests do). An exception names the lab file,
+  the cell (index, source line and first line of code) and the error (:class:`LabError`).
+* **Cache** the executed notebook under ``<cache>/store/<key>/`` by :func:`cache_key`: a hash
+  of the lab's source, every ``snippets/*.py`` module it imports (transitively), the versions of
+  the numeric packages and the source of this module, which is what turns a lab into an
+  executed notebook. ``fresh=True`` (CI) ignores the cache.
 
-An exception in a lab fails the build with a :class:`PluginError` that names the
-lab file, the cell (index, source line and first line of code) and the error.
+This module does not import MkDocs; ``hooks/labs_hook.py`` wires it into the build.
 """
 
 from __future__ import annotations
 
 import ast
-import base64
+import functools
 import hashlib
-import json
-import logging
 import os
 import posixpath
 import re
-import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
-
-log = logging.getLogger("mkdocs.hooks.labs")
-
 ROOT = Path(__file__).resolve().parent.parent
-LABS_DIR = "domains/optimization/label-smoothing/labs"  # relative to docs_dir
-CACHE_DIR = ROOT / ".cache" / "labs"
-RESULTS_DIR = CACHE_DIR / "results"
 SNIPPETS_DIR = ROOT / "snippets"
-FIGURE_TAG = "figure:"
-RESULTS_TAG = "results"
+LABS_FOLDER = "labs"
 CELL_TIMEOUT_S = 300
-#: Bump to invalidate every cached execution (e.g. when this hook's processing changes).
-CACHE_VERSION = "labs-2"
 #: Packages whose versions enter the cache key: an upgrade can change a lab's numbers.
 KEY_PACKAGES = ("numpy", "scipy", "matplotlib", "scikit-learn", "ipykernel", "nbclient", "jupytext")
+#: The code that turns a lab into the executed notebook the cache stores.
+MACHINERY = (Path(__file__),)
 #: Kernel environment: one BLAS thread per lab (labs run side by side, and results then
 #: do not depend on the thread count), stable hashing, no GUI backend surprises.
 KERNEL_ENV = {
@@ -72,16 +47,68 @@ KERNEL_ENV = {
     "MKL_NUM_THREADS": "1",
     "PYTHONHASHSEED": "0",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "LAB_FIGURE_VARIANTS": "all",  # snippets.plotting.show_figure draws every variant the site publishes
 }
 _SNIPPET_IMPORT = re.compile(r"^snippets(?:\.(\w+))?")
 
 
-class LabError(PluginError):
+def lab_cache_dir(project_dir: str | Path) -> Path:
+    """Where a site's labs are cached: ``.cache/labs`` beside its ``mkdocs.yml``."""
+    return Path(project_dir) / ".cache" / "labs"
+
+
+def running_in_ci() -> bool:
+    """``CI=true``: every lab runs fresh, whatever the cache holds."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+class LabError(Exception):
     """A lab failed to execute or broke a build convention."""
 
 
-class LabResultsError(ValueError):
-    """Results missing or a key absent. (Not a LookupError: Jinja would swallow it.)"""
+@dataclass(frozen=True)
+class Lab:
+    """One lab, located by its path relative to ``docs/``: ``<concept>/labs/<name>.py``."""
+
+    src_uri: str
+    source: Path
+
+    @property
+    def key(self) -> str:
+        """``domains/x/labs/calibration``: unique across the site, used for every cached file."""
+        return self.src_uri.removesuffix(".py")
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.key)
+
+    @property
+    def folder(self) -> str:
+        """The ``labs/`` folder, relative to ``docs/``."""
+        return posixpath.dirname(self.src_uri)
+
+    @property
+    def page_uri(self) -> str:
+        """The lab's page (the executed notebook, rendered by mkdocs-jupyter)."""
+        return f"{self.key}.ipynb"
+
+    @property
+    def figures_folder(self) -> str:
+        return f"{self.folder}/figures"
+
+
+def is_lab(src_uri: str) -> bool:
+    """A ``.py`` file directly inside a folder named ``labs``."""
+    folder, filename = posixpath.split(src_uri)
+    return filename.endswith(".py") and posixpath.basename(folder) == LABS_FOLDER
+
+
+def find_labs(sources: Iterable[tuple[str, str | Path | None]]) -> list[Lab]:
+    """The labs among ``(src_uri, absolute source path)`` pairs, sorted by key."""
+    return sorted(
+        (Lab(src_uri, Path(path)) for src_uri, path in sources if path and is_lab(src_uri)),
+        key=lambda lab: lab.key,
+    )
 
 
 # ------------------------------------------------------------------ cache key
@@ -89,27 +116,41 @@ class LabResultsError(ValueError):
 
 def _imported_snippets(source: str, filename: str) -> set[str]:
     """Names of ``snippets`` modules imported by Python ``source`` (direct imports only)."""
+    names: set[str] = set()
+    for module in imported_modules(source, filename):
+        match = _SNIPPET_IMPORT.match(module)
+        if match and match.group(1):
+            names.add(match.group(1))
+    return names
+
+
+def imported_modules(source: str, filename: str) -> set[str]:
+    """Dotted names of every module Python ``source`` imports, anywhere in the file.
+
+    ``from snippets import a`` counts as ``snippets.a``; a relative import inside ``snippets/``
+    (``from .a import x``) as ``snippets.a``.
+    """
+    return set(_imported_modules(source, filename))
+
+
+@functools.lru_cache(maxsize=512)  # `mkdocs serve` rebuilds: parse each version of a file once
+def _imported_modules(source: str, filename: str) -> frozenset[str]:
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as exc:
         raise LabError(f"{filename}: cannot parse as Python: {exc}") from exc
-    names: set[str] = set()
+    modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
+            modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules = [node.module]
             if node.module == "snippets":  # from snippets import mlp, datasets
-                modules = [f"snippets.{alias.name}" for alias in node.names]
+                modules.update(f"snippets.{alias.name}" for alias in node.names)
+            else:
+                modules.add(node.module)
         elif isinstance(node, ast.ImportFrom) and node.level == 1:  # inside snippets/: from .x import
-            modules = [f"snippets.{node.module}"] if node.module else [f"snippets.{a.name}" for a in node.names]
-        else:
-            continue
-        for module in modules:
-            match = _SNIPPET_IMPORT.match(module)
-            if match and match.group(1):
-                names.add(match.group(1))
-    return names
+            modules.update([f"snippets.{node.module}"] if node.module else [f"snippets.{a.name}" for a in node.names])
+    return frozenset(modules)
 
 
 def snippet_dependencies(source: str, filename: str, snippets_dir: Path = SNIPPETS_DIR) -> list[Path]:
@@ -136,11 +177,12 @@ def _package_versions() -> str:
     return ";".join(versions)
 
 
-def cache_key(lab_path: Path, snippets_dir: Path = SNIPPETS_DIR) -> str:
-    """SHA-256 over the lab source, every snippet it imports, package versions and CACHE_VERSION."""
+def cache_key(lab_path: Path, snippets_dir: Path = SNIPPETS_DIR, machinery: Iterable[Path] = MACHINERY) -> str:
+    """SHA-256 over the lab source, every snippet it imports, package versions and the machinery's source."""
     source = lab_path.read_bytes()
     digest = hashlib.sha256()
-    digest.update(CACHE_VERSION.encode())
+    for path in machinery:
+        digest.update(b"\0machinery\0" + path.read_bytes())
     digest.update(_package_versions().encode())
     digest.update(b"\0lab\0" + source)
     for dep in snippet_dependencies(source.decode("utf-8"), str(lab_path), snippets_dir):
@@ -168,10 +210,11 @@ def _cell_location(lab_path: Path, nb: Any, index: int) -> tuple[int | None, str
     return None, first
 
 
-def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT_S) -> Any:
+def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT_S, log_path: Path | None = None) -> Any:
     """Execute a jupytext lab with nbclient and return the executed notebook.
 
-    Raises LabError naming the lab and the failing cell.
+    The kernel's own stderr (start-up chatter, a crash trace) goes to ``log_path``, not the
+    build log. Raises LabError naming the lab and the failing cell.
     """
     import jupytext
     from nbclient import NotebookClient
@@ -196,11 +239,10 @@ def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT
         on_cell_execute=on_cell_execute,
     )
     env = {**os.environ, **KERNEL_ENV}
-    # The kernel's own stderr (start-up chatter, a crash trace) goes to a log file, not the build log.
-    kernel_log_path = CACHE_DIR / "logs" / f"{lab_path.stem}.kernel.log"
-    kernel_log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path = log_path or Path(os.devnull)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with kernel_log_path.open("wb") as kernel_log:
+        with log_path.open("wb") as kernel_log:
             client.execute(env=env, stderr=kernel_log)
     except (CellExecutionError, CellControlSignal, TimeoutError) as exc:
         index = current["index"]
@@ -217,7 +259,7 @@ def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT
     except Exception as exc:  # kernel died, could not start, ...
         raise LabError(
             f"Lab {_display(lab_path)} could not be executed: {type(exc).__name__}: {exc} "
-            f"(kernel log: {_display(kernel_log_path)})"
+            f"(kernel log: {_display(log_path)})"
         ) from exc
     return nb
 
@@ -236,186 +278,41 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-# ------------------------------------------------------------------ outputs
+# ------------------------------------------------------------------ cache
 
 
-def extract_figures(nb: Any, lab_name: str) -> dict[str, bytes]:
-    """Map ``<lab>-<name>.svg|png`` to image bytes for every cell tagged ``figure:<name>``."""
-    figures: dict[str, bytes] = {}
-    for index, cell in enumerate(nb.cells):
-        tags = [t for t in cell.get("metadata", {}).get("tags", []) if t.startswith(FIGURE_TAG)]
-        for tag in tags:
-            name = tag[len(FIGURE_TAG) :]
-            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-                raise LabError(f"Lab {lab_name}: cell {index} has tag {tag!r}; use figure:<lowercase-name>")
-            images = []
-            for output in cell.get("outputs", []):
-                data = output.get("data", {})
-                if "image/svg+xml" in data:
-                    svg = data["image/svg+xml"]
-                    images.append(("svg", ("".join(svg) if isinstance(svg, list) else svg).encode("utf-8")))
-                elif "image/png" in data:
-                    images.append(("png", base64.b64decode(data["image/png"])))
-            if len(images) != 1:
-                raise LabError(
-                    f"Lab {lab_name}: cell {index} tagged {tag!r} displayed {len(images)} images; expected exactly 1"
-                )
-            ext, content = images[0]
-            filename = f"{lab_name}-{name}.{ext}"
-            if filename in figures:
-                raise LabError(f"Lab {lab_name}: figure name {name!r} is used by more than one cell")
-            figures[filename] = content
-    return figures
-
-
-def extract_results(nb: Any, lab_name: str) -> dict[str, Any]:
-    """The JSON dict displayed by the lab's cell tagged ``results``."""
-    found = []
-    for index, cell in enumerate(nb.cells):
-        if RESULTS_TAG in cell.get("metadata", {}).get("tags", []):
-            for output in cell.get("outputs", []):
-                if "application/json" in output.get("data", {}):
-                    found.append((index, output["data"]["application/json"]))
-    if len(found) != 1:
-        raise LabError(
-            f"Lab {lab_name}: expected exactly one cell tagged {RESULTS_TAG!r} displaying application/json, "
-            f"found {len(found)}"
-        )
-    index, results = found[0]
-    if not isinstance(results, dict):
-        raise LabError(f"Lab {lab_name}: the results in cell {index} are a {type(results).__name__}, not a dict")
-    return results
-
-
-def load_lab_results(name: str, results_dir: Path | None = None) -> dict[str, Any]:
-    """Headline numbers of lab ``name`` from the last build, as saved by this hook.
-
-    Pages read them through the ``lab`` macro: ``{{ lab("calibration")["ece"]["baseline"]["mean"] }}``.
-    A missing file or key raises :class:`LabResultsError` naming the lab and the key path.
-    """
-    path = (results_dir or RESULTS_DIR) / f"{name}.json"
-    if not path.is_file():
-        raise LabResultsError(
-            f"No results for lab {name!r}: {path} does not exist. Labs in {LABS_DIR}/ write their results "
-            f"when the site builds; is there a lab called {name}.py with a cell tagged 'results'?"
-        )
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return _Results(data, lab=name, path=())
-
-
-class _Results(dict):
-    """A dict whose missing keys raise an error naming the lab, the key path and the choices."""
-
-    def __init__(self, data: dict[str, Any], *, lab: str, path: tuple[str, ...]) -> None:
-        super().__init__(
-            {k: _Results(v, lab=lab, path=(*path, k)) if isinstance(v, dict) else v for k, v in data.items()}
-        )
-        self._lab = lab
-        self._path = path
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self:
-            where = "".join(f"[{p!r}]" for p in self._path)
-            raise LabResultsError(
-                f"Lab {self._lab!r} has no result {where}[{key!r}]; available keys there: {sorted(self)}"
-            )
-        return super().__getitem__(key)
-
-
-# ------------------------------------------------------------------ build
-
-
-@dataclass
-class Lab:
-    name: str
-    source: Path
-    src_uri: str
-    key: str = ""
-    executed: Path = field(default_factory=Path)
-    seconds: float | None = None  # None: cache hit
-
-
-def _write_if_changed(path: Path, content: bytes) -> None:
+def write_if_changed(path: Path, content: bytes) -> None:
+    """Write atomically, and not at all if the file already holds ``content`` (its mtime stays)."""
     if path.is_file() and path.read_bytes() == content:
-        return  # keep the mtime: nothing downstream needs to notice
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(content)
     tmp.replace(path)
 
 
-def run_lab(lab: Lab, *, fresh: bool, cache_dir: Path = CACHE_DIR) -> Any:
-    """Execute ``lab`` (or reuse its cached execution) and return the executed notebook."""
+@dataclass
+class Execution:
+    """What :func:`run_lab` did: the executed notebook as text, its cache key, and how long it ran (None: cached)."""
+
+    text: str
+    key: str
+    seconds: float | None
+
+
+def run_lab(lab: Lab, cache_dir: Path, *, fresh: bool) -> Execution:
+    """Execute ``lab`` (or reuse its cached execution) and return the executed notebook's text."""
     import nbformat
 
-    lab.key = cache_key(lab.source)
-    store = cache_dir / "store" / lab.name / f"{lab.key[:20]}.ipynb"  # one folder per lab: stale runs go
-    lab.executed = cache_dir / "executed" / LABS_DIR / f"{lab.name}.ipynb"
+    key = cache_key(lab.source)
+    store = cache_dir / "store" / lab.key / f"{key[:20]}.ipynb"  # one folder per lab: stale runs go
     if store.is_file() and not fresh:
-        text = store.read_text(encoding="utf-8")
-        lab.seconds = None
-    else:
-        start = time.perf_counter()
-        nb = execute_lab(lab.source)
-        lab.seconds = time.perf_counter() - start
-        text = nbformat.writes(nb)
-        for stale in store.parent.glob("*.ipynb"):
-            stale.unlink()
-        _write_if_changed(store, text.encode("utf-8"))
-    _write_if_changed(lab.executed, text.encode("utf-8"))
-    return nbformat.reads(text, as_version=4)
-
-
-def find_labs(files: Files) -> list[Lab]:
-    labs = []
-    for file in files:
-        if posixpath.dirname(file.src_uri) == LABS_DIR and file.src_uri.endswith(".py") and file.abs_src_path:
-            name = posixpath.splitext(posixpath.basename(file.src_uri))[0]
-            labs.append(Lab(name=name, source=Path(file.abs_src_path), src_uri=file.src_uri))
-    return sorted(labs, key=lambda lab: lab.name)
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
-@event_priority(100)  # before mkdocs-jupyter (priority 0), which wraps notebook files
-def on_files(files: Files, config: Any) -> Files:
-    labs = find_labs(files)
-    if not labs:
-        return files
-    fresh = _in_ci()
-    workers = max(1, min(len(labs), os.cpu_count() or 1))
+        return Execution(store.read_text(encoding="utf-8"), key, None)
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {lab.name: pool.submit(run_lab, lab, fresh=fresh) for lab in labs}
-        notebooks = {name: future.result() for name, future in futures.items()}  # re-raises LabError
-    for lab in labs:
-        nb = notebooks[lab.name]
-        results = extract_results(nb, lab.name)
-        _write_if_changed(
-            RESULTS_DIR / f"{lab.name}.json",
-            (json.dumps(results, indent=2, sort_keys=True, allow_nan=False) + "\n").encode("utf-8"),
-        )
-        # The page: labs/<lab>.ipynb, read from the executed copy. (A real File with a src_dir,
-        # not File.generated: mkdocs-jupyter's wrapper recomputes abs_src_path from src_dir.)
-        files.remove(files.get_file_from_path(lab.src_uri))
-        files.append(
-            File(
-                f"{LABS_DIR}/{lab.name}.ipynb",
-                src_dir=str(CACHE_DIR / "executed"),
-                dest_dir=config.site_dir,
-                use_directory_urls=config.use_directory_urls,
-            )
-        )
-        files.append(
-            File.generated(
-                config, f"{LABS_DIR}/{lab.name}/{lab.name}.ipynb", content=lab.executed.read_bytes()
-            )
-        )
-        for filename, content in extract_figures(nb, lab.name).items():
-            files.append(File.generated(config, f"{LABS_DIR}/figures/{filename}", content=content))
-        status = "cached" if lab.seconds is None else f"executed in {lab.seconds:.1f} s"
-        log.info("lab %s: %s", lab.name, status)
-    log.info("labs: %d ready in %.1f s%s", len(labs), time.perf_counter() - start, " (CI: fresh)" if fresh else "")
-    return files
+    nb = execute_lab(lab.source, log_path=cache_dir / "logs" / f"{lab.key}.kernel.log")
+    seconds = time.perf_counter() - start
+    text = nbformat.writes(nb)
+    for stale in store.parent.glob("*.ipynb"):
+        stale.unlink()
+    write_if_changed(store, text.encode("utf-8"))
+    return Execution(text, key, seconds)

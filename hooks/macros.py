@@ -18,9 +18,11 @@ VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
 sys.path.insert(0, str(ROOT))  # so `snippets`, `hooks` and `tools` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
+from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
-from hooks.labs import load_lab_results  # noqa: E402
+from hooks.lab_results import lab_results  # noqa: E402
 from snippets import label_smoothing  # noqa: E402
+from snippets import stats  # noqa: E402
 from tools.results_tables import vocab_scale_markdown  # noqa: E402
 
 
@@ -58,10 +60,14 @@ def concept_list(concepts: list, page_uri: str, *, with_phase: bool = True) -> s
 
 
 def define_env(env) -> None:
+    _define_lab_macros(env)
     env.variables["ls"] = label_smoothing
     env.filter(vector)
     env.macro(optimum_table)
-    env.macro(load_lab_results, "lab")  # {{ lab("calibration")["ece"]... }}: numbers the labs computed
+    # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
+    env.macro(lambda name: lab_results(name, env.page.file.src_uri, env.project_dir), "lab")
+    # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
+    env.macro(lambda module: module_download_markdown(module, env.page.file.src_uri, env.conf), "module_download")
     env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
 
     @env.macro
@@ -98,3 +104,110 @@ def define_env(env) -> None:
     def published_concepts() -> int:
         """How many concept pages exist."""
         return sum(len(concepts) for concepts in catalog().values())
+
+
+
+# ------------------------------------------------------------------ lab findings and figures
+# A lab's results hold {"findings": snippets.stats.Findings.to_dict(), ...}: per-seed values by
+# metric and arm, and the paired comparisons the lab reports. Pages quote them only through
+# these macros, so every verdict on a page is snippets.stats.verdict of a recorded interval.
+# Lab names resolve like the `lab` macro's (the labs/ folder nearest the page):
+#
+#   {{ estimate("calibration", "ece", "baseline") }}                         0.042 ± 0.011
+#   {{ interval("calibration", "ece", "temperature_scaled", "baseline") }}   −0.031 [−0.040, −0.022], n = 8
+#   {{ verdict("calibration", "ece", "temperature_scaled", "baseline") }}    lower | no detectable difference (n = 8)
+#   {{ finding("calibration", "ece", "temperature_scaled", "baseline") }}    lower (−0.031 [−0.040, −0.022], n = 8)
+#   {{ finding("geometry", "tightness", "smoothed", "hard", lower="tighter", higher="looser") }}
+#   {{ lab_figure("calibration", "reliability") }}   the figure by screen width and colour scheme;
+#                                                    follow it with a /// caption block
+#
+# and, for a number a lab stores outside its findings, the filters `pm` and `paired`:
+#   {{ lab("calibration")["findings"]["arms"]["ece"]["baseline"] | pm(3) }}
+
+
+class FindingError(ValueError):
+    """A page asked for a metric, arm or comparison the lab does not report. (Not a LookupError: Jinja would swallow it.)"""
+
+
+def _findings(results: dict, lab: str) -> dict:
+    if "findings" not in results:
+        raise FindingError(f"Lab {lab!r} records no findings (its results have no 'findings' key)")
+    return results["findings"]
+
+
+def _pick(mapping: dict, key: str, what: str):
+    if key not in mapping:
+        raise FindingError(f"{what} {key!r} is not recorded; recorded: {sorted(mapping)}")
+    return dict.__getitem__(mapping, key)
+
+
+def _digits(findings: dict, lab: str, metric: str) -> int:
+    return _pick(findings["metrics"], metric, f"Lab {lab!r}: metric")["digits"]
+
+
+def _comparison(results: dict, lab: str, metric: str, a: str, b: str) -> tuple[stats.PairedComparison, int]:
+    findings = _findings(results, lab)
+    digits = _digits(findings, lab, metric)
+    by_a = _pick(findings["comparisons"][metric], a, f"Lab {lab!r}, {metric}: comparison of arm")
+    return stats.PairedComparison.from_dict(_pick(by_a, b, f"Lab {lab!r}, {metric}: {a} against")), digits
+
+
+def estimate(results: dict, lab: str, metric: str, arm: str) -> str:
+    """An arm's mean ± standard deviation over seeds, at the metric's precision."""
+    findings = _findings(results, lab)
+    digits = _digits(findings, lab, metric)
+    return stats.format_estimate(_pick(findings["arms"][metric], arm, f"Lab {lab!r}, {metric}: arm"), digits)
+
+
+def interval(results: dict, lab: str, metric: str, a: str, b: str) -> str:
+    """Mean paired difference a − b, its 95 % interval and n."""
+    comparison, digits = _comparison(results, lab, metric, a, b)
+    return stats.format_difference(comparison, digits)
+
+
+def verdict(results: dict, lab: str, metric: str, a: str, b: str, higher: str = "higher", lower: str = "lower") -> str:
+    """The verdict word alone (snippets.stats.verdict)."""
+    return stats.verdict(_comparison(results, lab, metric, a, b)[0], higher=higher, lower=lower)
+
+
+def finding(results: dict, lab: str, metric: str, a: str, b: str, higher: str = "higher", lower: str = "lower") -> str:
+    """Verdict with its evidence: ``lower (−0.031 [−0.040, −0.022], n = 8)``."""
+    comparison, digits = _comparison(results, lab, metric, a, b)
+    return stats.describe(comparison, digits, higher=higher, lower=lower)
+
+
+def pm(summary: dict, digits: int = 3) -> str:
+    """Filter: ``{"mean": .., "sd": ..}`` as ``0.042 ± 0.011``."""
+    return stats.format_estimate(summary, digits)
+
+
+def paired(comparison: dict, digits: int = 3) -> str:
+    """Filter: a saved paired comparison as ``+0.012 [0.004, 0.020], n = 8``."""
+    return stats.format_difference(stats.PairedComparison.from_dict(comparison), digits)
+
+
+def lab_figure_html(name: str, figure: str, page_src_uri: str, page_url: str, project_dir: str | Path,
+                    alt: str | None = None) -> str:
+    """The markup of figure ``figure`` of lab ``name``, for the page at ``page_url``."""
+    from hooks.figures import figure_html, load_manifest
+    from hooks.lab_results import resolve_lab_key, results_dir
+    from hooks.labs import lab_cache_dir
+
+    key = resolve_lab_key(name, page_src_uri, results_dir(project_dir))
+    entry = _pick(load_manifest(lab_cache_dir(project_dir) / "figures" / f"{key}.json", name), figure,
+                  f"Lab {name!r}: figure")
+    page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
+    base = posixpath.relpath(f"{posixpath.dirname(key)}/figures", page_dir.rstrip("/") or ".") + "/"
+    return figure_html(entry, base, alt=alt)
+
+
+def _define_lab_macros(env) -> None:
+    def results(name: str) -> dict:
+        return lab_results(name, env.page.file.src_uri, env.project_dir)
+
+    for fn in (estimate, interval, verdict, finding):
+        env.macro(lambda name, *args, _fn=fn, **words: _fn(results(name), name, *args, **words), fn.__name__)
+    env.filter(pm)
+    env.filter(paired)
+    env.macro(lambda name, figure, alt=None: lab_figure_html(name, figure, env.page.file.src_uri, env.page.url,
+                                                            env.project_dir, alt=alt), "lab_figure")

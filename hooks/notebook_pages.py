@@ -6,16 +6,16 @@ from a CDN. This hook moves the notebook CSS into one shared, content-hashed sty
 browser caches across labs, and removes the MathJax and Mermaid loaders, so a lab page requests
 nothing from another origin. nbconvert gives every output image the alt text "No description has
 been provided for this image"; this hook names the section the figure belongs to instead.
+
+This module does not import MkDocs; ``hooks/notebook_pages_hook.py`` wires it into the build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import posixpath
 import re
-from pathlib import Path
-
-from mkdocs.utils import get_relative_url
 
 NOTEBOOK_STYLE = re.compile(
     r"<style[^>]*>(?P<css>\s*\['.*?|(?:(?!</style>).)*?(?:jp-|jupyter-wrapper|highlight-ipynb).*?)</style>\s*", re.S
@@ -29,7 +29,9 @@ UNUSED_SCRIPTS = [
 GENERIC_ALT = 'alt="No description has been provided for this image"'
 HEADING_OR_GENERIC_ALT = re.compile(r"<h[1-3]\b[^>]*>(?P<heading>.*?)</h[1-3]>|" + re.escape(GENERIC_ALT), re.S)
 
-_stylesheets: dict[str, str] = {}  # site path -> CSS, written once per build
+def relative_url(path: str, page_url: str) -> str:
+    """``path`` (from the site root) as seen from the page at directory URL ``page_url``."""
+    return posixpath.relpath(path, posixpath.dirname(page_url) or ".")
 
 
 def describe_figures(output: str, title: str) -> str:
@@ -64,22 +66,5 @@ def slim(output: str, page_url: str) -> tuple[str, str | None, str]:
         return output, None, ""
     css = "\n".join(dict.fromkeys(blocks))
     path = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
-    link = f'<link rel="stylesheet" href="{get_relative_url(path, page_url)}">'
+    link = f'<link rel="stylesheet" href="{relative_url(path, page_url)}">'
     return output.replace("</head>", f"{link}\n</head>", 1), path, css
-
-
-def on_post_page(output: str, page, config) -> str:
-    if not page.file.abs_src_path or not page.file.abs_src_path.endswith(".ipynb"):
-        return output
-    output, path, css = slim(describe_figures(output, page.title or ""), page.url)
-    if path:
-        _stylesheets[path] = css
-    return output
-
-
-def on_post_build(config) -> None:
-    for path, css in _stylesheets.items():
-        target = Path(config["site_dir"]) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(css, encoding="utf-8")
-    _stylesheets.clear()  # `mkdocs serve` rebuilds: write each stylesheet once per build

@@ -1,21 +1,11 @@
 """Intrinsic sizes and lazy loading for page images (hooks/images.py)."""
 
 import struct
-from types import SimpleNamespace
 
-from hooks.images import intrinsic_size, on_page_content
+from hooks.images import add_image_attributes, intrinsic_size
 
 SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="432pt" height="216pt" viewBox="0 0 432 216">'
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + struct.pack(">II", 640, 480)
-
-
-class FakeFiles:
-    def __init__(self, files):
-        self.files = files
-
-    def get_file_from_path(self, path):
-        data = self.files.get(path)
-        return SimpleNamespace(content_bytes=data) if data is not None else None
 
 
 def test_intrinsic_size_of_svg_in_points_and_png():
@@ -25,12 +15,11 @@ def test_intrinsic_size_of_svg_in_points_and_png():
 
 
 def test_local_images_get_size_and_lazy_loading():
-    page = SimpleNamespace(url="domains/x/")
-    files = FakeFiles({"domains/x/labs/fig.svg": SVG, "img/p.png": PNG})
-    html = on_page_content(
+    files = {"domains/x/labs/fig.svg": SVG, "img/p.png": PNG}
+    html = add_image_attributes(
         '<img alt="a" src="labs/fig.svg"><img src="../../img/p.png" loading="eager">'
         '<img src="https://example.org/x.png">',
-        page, None, files,
+        "domains/x/", files.get,
     )
     assert '<img width="576" height="288" loading="lazy" decoding="async" alt="a" src="labs/fig.svg">' in html
     assert '<img width="640" height="480" decoding="async" src="../../img/p.png" loading="eager">' in html
@@ -41,5 +30,5 @@ def test_inline_notebook_images_get_size_and_lazy_loading():
     import base64
 
     src = "data:image/svg+xml;base64," + base64.b64encode(SVG + b"<g/>" * 5000).decode()
-    html = on_page_content(f'<img alt="plot" src="{src}">', SimpleNamespace(url="lab/"), None, FakeFiles({}))
+    html = add_image_attributes(f'<img alt="plot" src="{src}">', "lab/", {}.get)
     assert html.startswith('<img width="576" height="288" loading="lazy" decoding="async" alt="plot"')

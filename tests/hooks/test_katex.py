@@ -1,9 +1,8 @@
 """Build-time math rendering (hooks/katex.py), with the real KaTeX in node_modules/."""
 
 import pytest
-from mkdocs.exceptions import PluginError
 
-from hooks.katex import KatexRenderer, render_page, source_line
+from hooks.katex import KatexError, KatexRenderer, render_page, source_line
 
 
 @pytest.fixture
@@ -46,7 +45,7 @@ def test_notebook_dollar_math_is_rendered_but_code_is_not(renderer):
 
 def test_parse_error_names_page_line_and_formula(renderer):
     page = '<span class="arithmatex">\\(\\frac{1}{\\)</span>'
-    with pytest.raises(PluginError, match=r"docs/page\.md:7: KaTeX cannot render '\\\\frac\{1\}\{'"):
+    with pytest.raises(KatexError, match=r"docs/page\.md:7: KaTeX cannot render '\\\\frac\{1\}\{'"):
         render_page(page, renderer.render, where)
 
 

@@ -1,25 +1,35 @@
-"""The labs build hook: cache key, error reporting, figure and results extraction."""
+"""Labs (hooks/labs.py): found by convention, cache key, error reporting, cached execution."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from hooks import labs
-from hooks.labs import (
-    LabError,
-    LabResultsError,
-    cache_key,
-    extract_figures,
-    extract_results,
-    load_lab_results,
-    snippet_dependencies,
-)
+from hooks.lab_results import extract_results
+from hooks.labs import Lab, LabError, cache_key, find_labs, snippet_dependencies
+
+
+# ------------------------------------------------------------------ convention
+
+
+def test_labs_are_the_py_files_of_any_labs_folder_keyed_by_path():
+    found = find_labs([
+        ("a/concept/labs/calibration.py", "/d/a/concept/labs/calibration.py"),
+        ("b/other/labs/calibration.py", "/d/b/other/labs/calibration.py"),
+        ("a/concept/labs/index.md", "/d/a/concept/labs/index.md"),
+        ("a/concept/helper.py", "/d/a/concept/helper.py"),  # not in a labs/ folder
+        ("a/concept/labs/deeper/x.py", "/d/a/concept/labs/deeper/x.py"),  # not directly in it
+        ("a/concept/labs/generated.py", None),  # generated files have no source
+    ])
+    assert [lab.key for lab in found] == ["a/concept/labs/calibration", "b/other/labs/calibration"]
+    lab = found[0]
+    assert (lab.name, lab.folder, lab.page_uri, lab.figures_folder) == (
+        "calibration", "a/concept/labs", "a/concept/labs/calibration.ipynb", "a/concept/labs/figures"
+    )
 
 
 # ------------------------------------------------------------------ cache key
@@ -75,10 +85,23 @@ def test_cache_key_changes_with_the_lab_and_its_snippets_only(fake_tree):
     assert cache_key(lab, snippets) != key_a
 
 
+def test_cache_key_changes_with_the_machinery_that_executes_labs(fake_tree, tmp_path):
+    snippets, lab = fake_tree
+    machinery = tmp_path / "runner.py"
+    machinery.write_text("def execute(): ...\n")
+    key = cache_key(lab, snippets, machinery=[machinery])
+    machinery.write_text("def execute(): ...  # changed\n")
+    assert cache_key(lab, snippets, machinery=[machinery]) != key
+    assert labs.MACHINERY == (Path(labs.__file__),)  # the default: this module's own source
+
+
 def test_the_real_labs_depend_on_the_library():
-    for lab in sorted((Path(labs.ROOT) / "docs" / labs.LABS_DIR).glob("*.py")):
-        names = {p.name for p in snippet_dependencies(lab.read_text(), str(lab))}
-        assert "label_smoothing.py" in names, lab.name
+    docs = Path(labs.ROOT) / "docs"
+    real = find_labs((p.relative_to(docs).as_posix(), p) for p in docs.rglob("*.py"))
+    assert real, "no labs found under docs/"
+    for lab in real:
+        names = {p.name for p in snippet_dependencies(lab.source.read_text(), str(lab.source))}
+        assert "label_smoothing.py" in names, lab.key
 
 
 def test_unparsable_lab_is_reported(tmp_path):
@@ -133,99 +156,21 @@ def test_run_lab_caches_and_ci_runs_fresh(tmp_path, monkeypatch):
         """,
     )
     cache = tmp_path / "cache"
-    lab = labs.Lab(name="tiny", source=lab_path, src_uri="x/tiny.py")
-    nb = labs.run_lab(lab, fresh=False, cache_dir=cache)
-    assert lab.seconds is not None  # executed
-    assert extract_results(nb, "tiny") == {"value": 3}
-    executed_bytes = lab.executed.read_bytes()
+    lab = Lab("x/labs/tiny.py", lab_path)
+    run = labs.run_lab(lab, cache, fresh=False)
+    assert run.seconds is not None  # executed
+    assert extract_results(nbformat.reads(run.text, as_version=4), "tiny") == {"value": 3}
 
-    labs.run_lab(lab, fresh=False, cache_dir=cache)
-    assert lab.seconds is None  # cache hit: not executed again
+    cached = labs.run_lab(lab, cache, fresh=False)
+    assert cached.seconds is None  # cache hit: not executed again
+    assert cached.text == run.text
 
-    labs.run_lab(lab, fresh=True, cache_dir=cache)
-    assert lab.seconds is not None  # CI: always fresh
-    assert lab.executed.read_bytes() == executed_bytes  # and the same bytes
-    assert len(list((cache / "store" / "tiny").glob("*.ipynb"))) == 1
+    again = labs.run_lab(lab, cache, fresh=True)
+    assert again.seconds is not None  # CI: always fresh
+    assert again.text == run.text  # and the same bytes
+    assert len(list((cache / "store" / "x/labs/tiny").glob("*.ipynb"))) == 1
 
     monkeypatch.setenv("CI", "true")
-    assert labs._in_ci()
+    assert labs.running_in_ci()
     monkeypatch.setenv("CI", "false")
-    assert not labs._in_ci()
-
-
-# ------------------------------------------------------------------ outputs
-
-
-def _nb(*cells):
-    return new_notebook(cells=list(cells))
-
-
-def _cell(tags, *outputs):
-    cell = new_code_cell("pass", metadata={"tags": list(tags)})
-    cell.outputs = list(outputs)
-    return cell
-
-
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt"></svg>'
-
-
-def test_figures_are_extracted_by_tag():
-    nb = _nb(
-        _cell([], new_output("display_data", data={"image/svg+xml": SVG})),  # untagged: ignored
-        _cell(["figure:reliability"], new_output("stream", name="stdout", text="hi\n"),
-              new_output("display_data", data={"image/svg+xml": SVG, "text/plain": "<Figure>"})),
-        _cell(["figure:big-one"], new_output("display_data", data={"image/png": "iVBORw0KGgo="})),
-    )
-    figures = extract_figures(nb, "calibration")
-    assert figures == {
-        "calibration-reliability.svg": SVG.encode(),
-        "calibration-big-one.png": b"\x89PNG\r\n\x1a\n",
-    }
-
-
-@pytest.mark.parametrize(
-    ("cells", "message"),
-    [
-        ([_cell(["figure:empty"])], "displayed 0 images; expected exactly 1"),
-        ([_cell(["figure:two"], *[new_output("display_data", data={"image/svg+xml": SVG})] * 2)], "displayed 2 images"),
-        ([_cell(["figure:Bad_Name"], new_output("display_data", data={"image/svg+xml": SVG}))], "use figure:<lowercase-name>"),
-        (
-            [_cell(["figure:same"], new_output("display_data", data={"image/svg+xml": SVG})) for _ in range(2)],
-            "figure name 'same' is used by more than one cell",
-        ),
-    ],
-)
-def test_bad_figure_cells_fail_the_build(cells, message):
-    with pytest.raises(LabError, match=message):
-        extract_figures(_nb(*cells), "lab")
-
-
-def test_results_need_exactly_one_json_cell():
-    good = _cell(["results"], new_output("display_data", data={"application/json": {"a": {"b": 1}}}))
-    assert extract_results(_nb(good), "lab") == {"a": {"b": 1}}
-    with pytest.raises(LabError, match="found 0"):
-        extract_results(_nb(_cell([])), "lab")
-    twice = _cell(["results"], new_output("display_data", data={"application/json": {"c": 2}}))
-    with pytest.raises(LabError, match="found 2"):
-        extract_results(_nb(good, twice), "lab")
-
-
-def test_load_lab_results_reads_and_names_missing_keys(tmp_path):
-    (tmp_path / "calibration.json").write_text(json.dumps({"ece": {"baseline": {"mean": 0.04}}}))
-    results = load_lab_results("calibration", results_dir=tmp_path)
-    assert results["ece"]["baseline"]["mean"] == 0.04
-    assert isinstance(results, dict)
-    with pytest.raises(LabResultsError, match=r"Lab 'calibration' has no result \['ece'\]\['baselin'\]; available keys there: \['baseline'\]"):
-        results["ece"]["baselin"]
-    with pytest.raises(LabResultsError, match=r"No results for lab 'geometri'.*is there a lab called geometri\.py"):
-        load_lab_results("geometri", results_dir=tmp_path)
-
-
-def test_results_error_is_not_a_lookup_error():
-    # Jinja turns LookupError into an undefined value; ours must propagate and fail the build.
-    assert not issubclass(LabResultsError, LookupError)
-
-
-def test_executed_notebook_is_valid_nbformat(tmp_path):
-    nb = _nb(_cell(["results"], new_output("display_data", data={"application/json": {}})))
-    nbformat.validate(nb)
+    assert not labs.running_in_ci()

@@ -1,10 +1,11 @@
 # %% [markdown]
 # # Lab: the geometry label smoothing imposes
 #
-# [Download this notebook, executed](geometry.ipynb) · [all labs](../) · [concept page](../../#labs)
+# [Download this notebook, executed](geometry.ipynb) · [all labs](../) · [the evidence](../../evidence/#labs)
 #
-# With smoothed targets $y_s = (1-\alpha)\,\mathrm{onehot}(y) + \alpha/K$ the loss has a finite
-# minimiser: every wrong-class logit equal, and the true-class logit above them by
+# **What it asks.** With smoothed targets $y_s = (1-\alpha)\,\mathrm{onehot}(y) + \alpha/K$ the
+# loss has a finite minimiser: every wrong-class logit equal, and the true-class logit above
+# them by
 #
 # $$\Delta^\star = \log\!\left(1 + \frac{K(1-\alpha)}{\alpha}\right),$$
 #
@@ -12,39 +13,57 @@
 # gradient $\mathrm{softmax}(z) - y$ never vanishes, and the gap keeps growing. Müller,
 # Kornblith and Hinton (2019, §2) argue that this is why smoothing makes the penultimate
 # representations of a class cluster tightly, at equal distances from the other classes.
-# This lab watches all three happen in a small network.
+# Does a small network trained on real data show all three?
 #
 # **Data: real.** scikit-learn's bundled digits ($K = 10$), the training pool of the same fixed,
 # stratified split as the calibration lab. **Models:** one-hidden-layer NumPy MLPs trained
-# full-batch with the library's loss, over several seeds for every curve and number (sizes and
-# seed count are printed below).
+# full-batch with the library's loss. **Design:** every seed trains one network with hard labels
+# and one with $\alpha = 0.1$ from the same initial weights, so each comparison below is paired
+# by seed: the mean difference, its 95 % confidence interval (paired t) and the number of seeds n.
 
-# %%
+# %% tags=["fold"]
+import time
+
 import numpy as np
 import matplotlib.pyplot as plt
-from IPython.display import Markdown, display
+from IPython.display import Markdown, display, update_display
 
 from snippets.datasets import load_digits_split
 from snippets.label_smoothing import loss_floor, optimal_logit_gap, smoothed_cross_entropy, softmax
 from snippets.mlp import MLP, smoothed_objective, train
-from snippets.plotting import PALETTE, show, show_results, use_lab_style
+from snippets.plotting import show_figure, show_results
+from snippets.stats import Findings
 
-use_lab_style()
+started = time.perf_counter()
 data = load_digits_split(val_fraction=0.2, test_fraction=0.4, seed=0)
 K = data.num_classes
 ALPHA = 0.1
-SEEDS = range(3)
+SEEDS = range(8)
 HIDDEN = 64
 STEPS = 600
 # Record at ~120 log-spaced steps: enough for smooth curves, cheap, and a compact SVG.
 RECORD = set(np.unique(np.geomspace(1, STEPS, 120).round().astype(int)).tolist())
 x, y = data.x_train, data.y_train
 SIZES = (x.shape[1], HIDDEN, K)
-print(f"{len(y)} training images; MLP {' → '.join(map(str, SIZES))}; {len(SEEDS)} seeds; closed-form gap for K = {K}, α = {ALPHA}: "
-      f"{optimal_logit_gap(K, ALPHA):.3f}; loss floor H(y_s) = {loss_floor(K, ALPHA):.3f} nats")
+GAP_STAR, FLOOR, P_STAR = optimal_logit_gap(K, ALPHA), loss_floor(K, ALPHA), 1 - ALPHA + ALPHA / K
 
 # %% [markdown]
-# ## Training, with the gap and the loss recorded at every step
+# ## What it found
+
+# %% tags=["prose"]
+display(Markdown("*The findings appear here once the lab has run; they are computed at the end.*"),
+        display_id="findings")
+
+# %% tags=["prose"]
+display(Markdown(
+    f"{len(y)} training images; MLP {' → '.join(map(str, SIZES))}; {len(SEEDS)} seeds, each trained "
+    f"{STEPS} full-batch steps with hard labels and with α = {ALPHA:g}. Closed forms for K = {K}, "
+    f"α = {ALPHA:g}: gap Δ* = {GAP_STAR:.3f}, loss floor H(y_s) = {FLOOR:.3f} nats, top-class "
+    f"probability 1 − α + α/K = {P_STAR:.2f}."
+))
+
+# %% [markdown]
+# ## Training, with the gap and the loss recorded along the way
 #
 # For a training example with label $y$ the recorded gap is $z_y - \frac{1}{K-1}\sum_{j\ne y} z_j$,
 # the true logit's margin over the *average* wrong logit, averaged over the training set. At the
@@ -64,7 +83,7 @@ def gap_stats(logits, labels):
 
 
 def run(alpha, seed):
-    model = MLP.init(SIZES, seed=seed)
+    model = MLP.init(SIZES, seed=seed)  # same seed, same initial weights for both arms
     trace = {"loss": [], "gap": [], "wrong_spread": [], "max_prob": []}
 
     def record(step, m):
@@ -79,60 +98,83 @@ def run(alpha, seed):
     return model, {k: np.array(v) for k, v in trace.items()}
 
 
-runs = {(alpha, seed): run(alpha, seed) for alpha in (0.0, ALPHA) for seed in SEEDS}
+ARMS = {"hard": 0.0, "smoothed": ALPHA}
+runs = {(arm, seed): run(alpha, seed) for arm, alpha in ARMS.items() for seed in SEEDS}
 steps = np.array(sorted(RECORD))
 
-# %% tags=["figure:logit-gap"]
-fig, (ax_gap, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
-for alpha, colour, name in ((0.0, PALETTE["vermillion"], "hard labels"), (ALPHA, PALETTE["blue"], f"α = {ALPHA}")):
-    gaps = np.stack([runs[alpha, s][1]["gap"] for s in SEEDS])
-    losses = np.stack([runs[alpha, s][1]["loss"] for s in SEEDS])
-    for ax, values in ((ax_gap, gaps), (ax_loss, losses)):
-        ax.plot(steps, values.mean(axis=0), color=colour, label=name)
-        ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.2, linewidth=0)
-ax_gap.axhline(optimal_logit_gap(K, ALPHA), color=PALETTE["black"], linestyle="--", linewidth=1.1,
-               label=f"closed form log(1 + K(1−α)/α) = {optimal_logit_gap(K, ALPHA):.2f}")
-ax_gap.set_xscale("log")
-ax_gap.set_xlabel("full-batch training step (log scale)")
-ax_gap.set_ylabel("mean true-vs-wrong logit gap")
-ax_gap.set_title("Logit gap: bounded with smoothing, growing without")
-ax_gap.legend(fontsize=8, loc="upper left")
-ax_loss.axhline(loss_floor(K, ALPHA), color=PALETTE["black"], linestyle="--", linewidth=1.1,
-                label=f"loss floor H(y_s) = {loss_floor(K, ALPHA):.3f} nats (α = {ALPHA})")
-ax_loss.axhline(0.0, color=PALETTE["grey"], linestyle=":", linewidth=1.1, label="floor for hard labels: 0")
-ax_loss.set_xscale("log")
-ax_loss.set_xlabel("full-batch training step (log scale)")
-ax_loss.set_ylabel("training loss (its own targets), nats")
-ax_loss.set_title("Training loss against its floor")
-ax_loss.legend(fontsize=8, loc="upper right")
-fig.suptitle(f"Digits, {len(y)} training images, {'→'.join(map(str, SIZES))} MLP: mean over {len(SEEDS)} seeds, "
-             "band = min–max", y=1.02)
-show(fig)
 
-# %%
-def final(alpha, key):
-    values = np.array([runs[alpha, s][1][key][-1] for s in SEEDS])
-    return {"mean": float(values.mean()), "std": float(values.std(ddof=1)), "n": len(values)}
-
-
-def fmt(s, digits=3):
-    return f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f}"
+# %% tags=["fold"]
+def final(arm, key):
+    """Per-seed value of ``key`` at the last step, in seed order."""
+    return [float(runs[arm, s][1][key][-1]) for s in SEEDS]
 
 
 half = int(np.searchsorted(steps, STEPS // 2))  # index of the first recorded step in the second half
-growth_hard = np.mean([runs[0.0, s][1]["gap"][-1] - runs[0.0, s][1]["gap"][half] for s in SEEDS])
-growth_ls = np.mean([runs[ALPHA, s][1]["gap"][-1] - runs[ALPHA, s][1]["gap"][half] for s in SEEDS])
-target_prob = 1 - ALPHA + ALPHA / K
+findings = Findings()
+for metric, digits in (("gap", 2), ("gap_growth", 2), ("wrong_spread", 2), ("loss", 4), ("max_prob", 4)):
+    findings.metric(metric, digits=digits, unit="nats" if metric == "loss" else "")
+for arm in ARMS:
+    for key in ("gap", "wrong_spread", "loss", "max_prob"):
+        findings.add(key, arm, final(arm, key))
+    findings.add("gap_growth", arm, [runs[arm, s][1]["gap"][-1] - runs[arm, s][1]["gap"][half] for s in SEEDS])
+findings.compare_to("gap", "smoothed", GAP_STAR, "closed_form")
+findings.compare("gap", "hard", "smoothed")
+findings.compare_to("gap_growth", "hard", 0.0, "zero")
+findings.compare_to("gap_growth", "smoothed", 0.0, "zero")
+findings.compare_to("loss", "smoothed", FLOOR, "floor")
+findings.compare_to("max_prob", "smoothed", P_STAR, "optimum")
+findings.compare("wrong_spread", "smoothed", "hard")
+
+
+# %% tags=["figure:logit-gap", "fold"]
+def draw_training(variant):
+    c = variant.colors
+    rows, cols = (2, 1) if variant.phone else (1, 2)
+    fig, (ax_gap, ax_loss) = plt.subplots(rows, cols, figsize=variant.figsize(5.6 if variant.phone else 3.3))
+    for arm, colour, name in (("hard", c["vermillion"], "hard labels"), ("smoothed", c["blue"], f"α = {ALPHA:g}")):
+        for ax, key in ((ax_gap, "gap"), (ax_loss, "loss")):
+            values = np.stack([runs[arm, s][1][key] for s in SEEDS])
+            ax.plot(steps, values.mean(axis=0), color=colour, label=name)
+            ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.25, linewidth=0)
+    ax_gap.axhline(GAP_STAR, color=c["reference"], linestyle="--", linewidth=1.1, label=f"closed form {GAP_STAR:.2f}")
+    ax_loss.axhline(FLOOR, color=c["reference"], linestyle="--", linewidth=1.1, label=f"floor H(y_s) = {FLOOR:.2f}")
+    ax_loss.axhline(0.0, color=c["grey"], linestyle=":", linewidth=1.1, label="hard-label floor 0")
+    for ax in (ax_gap, ax_loss):
+        ax.set_xscale("log")
+        ax.set_xlabel("training step (log scale)")
+    ax_gap.set_ylabel("true − mean wrong logit")
+    ax_gap.set_title("Logit gap")
+    ax_loss.set_ylabel("training loss (nats)")
+    ax_loss.set_title("Training loss")
+    ax_gap.legend(loc="upper left")
+    ax_loss.legend(loc="upper right")
+    return fig
+
+
+growth = findings.comparison("gap_growth", "hard", "zero")
+show_figure(draw_training, alt=(
+    f"Two panels against training step on a log axis, mean over {len(SEEDS)} seeds with a min–max band. "
+    f"Logit gap: with α = {ALPHA:g} it levels off at {findings.arm('gap', 'smoothed').mean:.2f} on the dashed "
+    f"closed-form line ({GAP_STAR:.2f}); with hard labels it keeps rising, to "
+    f"{findings.arm('gap', 'hard').mean:.0f} at the last step (+{growth.mean_a:.1f} over the second half). "
+    f"Training loss: the smoothed loss levels off at its floor of {FLOOR:.2f} nats, the hard-label loss falls "
+    "towards 0."
+))
+
+# %% tags=["prose"]
 rows = [
-    "| after %d steps | hard labels | α = %g | closed form (α = %g) |" % (STEPS, ALPHA, ALPHA),
+    f"| after {STEPS} steps, {len(SEEDS)} seeds | hard labels | α = {ALPHA:g} | closed form (α = {ALPHA:g}) |",
     "|---|---|---|---|",
-    f"| mean logit gap | {fmt(final(0.0, 'gap'), 2)} | {fmt(final(ALPHA, 'gap'), 2)} | {optimal_logit_gap(K, ALPHA):.2f} |",
-    f"| gap growth over the second half | {growth_hard:+.2f} | {growth_ls:+.2f} | 0 |",
-    f"| spread of the wrong logits | {fmt(final(0.0, 'wrong_spread'), 2)} | {fmt(final(ALPHA, 'wrong_spread'), 2)} | 0 |",
-    f"| training loss (nats) | {fmt(final(0.0, 'loss'), 4)} | {fmt(final(ALPHA, 'loss'), 4)} | {loss_floor(K, ALPHA):.4f} |",
-    f"| mean top-class probability | {fmt(final(0.0, 'max_prob'), 4)} | {fmt(final(ALPHA, 'max_prob'), 4)} | {target_prob:.4f} |",
+    f"| mean logit gap | {findings.estimate('gap', 'hard')} | {findings.estimate('gap', 'smoothed')} | {GAP_STAR:.2f} |",
+    f"| gap growth over the second half | {findings.estimate('gap_growth', 'hard')} "
+    f"| {findings.estimate('gap_growth', 'smoothed')} | 0 |",
+    f"| spread of the wrong logits | {findings.estimate('wrong_spread', 'hard')} "
+    f"| {findings.estimate('wrong_spread', 'smoothed')} | 0 |",
+    f"| training loss (nats) | {findings.estimate('loss', 'hard')} | {findings.estimate('loss', 'smoothed')} | {FLOOR:.4f} |",
+    f"| mean top-class probability | {findings.estimate('max_prob', 'hard')} "
+    f"| {findings.estimate('max_prob', 'smoothed')} | {P_STAR:.4f} |",
 ]
-display(Markdown("\n".join(rows)))
+display(Markdown("Mean ± standard deviation over seeds.\n\n" + "\n".join(rows)))
 
 # %% [markdown]
 # ## Penultimate activations, projected Müller-style
@@ -174,98 +216,122 @@ def geometry(points, labels):
             "scale": float(sides.mean())}
 
 
-geo = {alpha: [geometry(*projection(runs[alpha, s][0])) for s in SEEDS] for alpha in (0.0, ALPHA)}
+geo = {arm: [geometry(*projection(runs[arm, s][0])) for s in SEEDS] for arm in ARMS}
+
+# %% tags=["fold"]
+for key, digits in (("tightness", 3), ("regularity", 2), ("scale", 1)):
+    findings.metric(key, digits=digits)
+    for arm in ARMS:
+        findings.add(key, arm, [g[key] for g in geo[arm]])
+    findings.compare(key, "smoothed", "hard")
 
 
-def geo_stat(alpha, key):
-    values = np.array([g[key] for g in geo[alpha]])
-    return {"mean": float(values.mean()), "std": float(values.std(ddof=1)), "n": len(values)}
+# %% tags=["figure:projection", "fold"]
+def draw_projection(variant):
+    c = variant.colors
+    rows, cols = (2, 1) if variant.phone else (1, 2)
+    fig, axes = plt.subplots(rows, cols, figsize=variant.figsize(6.4 if variant.phone else 3.6))
+    markers = {0: "o", 3: "s", 8: "^"}
+    colours = {0: c["blue"], 3: c["vermillion"], 8: c["green"]}
+    for ax, (arm, title) in zip(axes, (("hard", "hard labels"), ("smoothed", f"label smoothing, α = {ALPHA:g}"))):
+        points, labels = projection(runs[arm, 0][0])
+        points = points - points.mean(axis=0)
+        for k in CLASSES:
+            sel = labels == k
+            ax.scatter(points[sel, 0], points[sel, 1], s=12, marker=markers[k], color=colours[k], alpha=0.75,
+                       linewidths=0, label=f"digit {k}")
+        g = geo[arm][0]
+        ax.set_title(f"{title}\ntightness {g['tightness']:.2f}, scale {g['scale']:.1f}")
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_xlabel("plane coordinate 1")
+        ax.set_ylabel("plane coordinate 2")
+    axes[0].legend(loc="best", handletextpad=0.2)
+    return fig
 
 
-# %% tags=["figure:projection"]
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
-markers = {0: "o", 3: "s", 8: "^"}
-colours = {0: PALETTE["blue"], 3: PALETTE["vermillion"], 8: PALETTE["green"]}
-for ax, (alpha, title) in zip(axes, ((0.0, "hard labels"), (ALPHA, f"label smoothing, α = {ALPHA}"))):
-    points, labels = projection(runs[alpha, 0][0])
-    points = points - points.mean(axis=0)
-    for k in CLASSES:
-        sel = labels == k
-        ax.scatter(points[sel, 0], points[sel, 1], s=12, marker=markers[k], color=colours[k], alpha=0.7,
-                   linewidths=0, label=f"digit {k}")
-    g = geo[alpha][0]
-    ax.set_title(f"{title}\ntightness {g['tightness']:.2f} · regularity {g['regularity']:.2f} · scale {g['scale']:.1f}")
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.set_xlabel("plane coordinate 1")
-axes[0].set_ylabel("plane coordinate 2")
-axes[0].legend(fontsize=8, loc="best")
-fig.suptitle("Penultimate activations of test digits 0, 3, 8 projected on the plane of their templates (seed 0)", y=1.02)
-show(fig)
+show_figure(draw_projection, alt=(
+    f"Two scatter plots of the penultimate activations of test digits 0, 3 and 8 (seed 0), projected on the plane "
+    f"of their templates. With hard labels the three clusters are broad and far apart; with α = {ALPHA:g} they are "
+    f"compact and the picture is much smaller: over {len(SEEDS)} seeds the tightness is "
+    f"{findings.arm('tightness', 'smoothed').mean:.2f} against {findings.arm('tightness', 'hard').mean:.2f} and the "
+    f"centroid distance {findings.arm('scale', 'smoothed').mean:.1f} against {findings.arm('scale', 'hard').mean:.1f}."
+))
 
-# %%
-rows = [f"| projection ({len(SEEDS)} seeds) | hard labels | α = {ALPHA:g} |", "|---|---|---|"]
+# %% tags=["prose"]
+rows = [f"| projection, {len(SEEDS)} seeds | hard labels | α = {ALPHA:g} | α − hard, 95 % interval |", "|---|---|---|---|"]
 for key, note in (("tightness", "smaller = tighter"), ("regularity", "1 = equilateral"), ("scale", "centroid distance")):
-    rows.append(f"| {key} ({note}) | {fmt(geo_stat(0.0, key), 2)} | {fmt(geo_stat(ALPHA, key), 2)} |")
-display(Markdown("\n".join(rows)))
+    rows.append(f"| {key} ({note}) | {findings.estimate(key, 'hard')} | {findings.estimate(key, 'smoothed')} "
+                f"| {findings.describe(key, 'smoothed', 'hard')} |")
+display(Markdown("Mean ± standard deviation over seeds; the last column is the paired difference.\n\n" + "\n".join(rows)))
 
 # %% [markdown]
-# ## What this shows
+# ## Findings
 #
-# Computed from the runs above; "clearly" means the means differ by more than the larger
-# standard deviation.
+# Each verdict below is computed from the paired interval ("higher"/"lower" only when the 95 %
+# interval excludes 0; otherwise "no detectable difference").
 
-# %%
-def compare(a, b, lower="lower", higher="higher"):
-    margin = max(a["std"], b["std"])
-    if a["mean"] < b["mean"] - margin:
-        return f"clearly {lower} than"
-    if a["mean"] > b["mean"] + margin:
-        return f"clearly {higher} than"
-    return "within the seed spread of"
-
-
-gap_ls, gap_hard = final(ALPHA, "gap"), final(0.0, "gap")
-loss_ls = final(ALPHA, "loss")
-rel_gap = abs(gap_ls["mean"] - optimal_logit_gap(K, ALPHA)) / optimal_logit_gap(K, ALPHA)
+# %% tags=["prose"]
+gap_error = findings.comparison("gap", "smoothed", "closed_form")
+relative_gap_error = abs(gap_error.mean_difference) / GAP_STAR
 lines = [
-    f"* **Gap.** With α = {ALPHA} the mean gap ends at {fmt(gap_ls, 2)}, "
-    f"{100 * rel_gap:.1f}% from the closed form {optimal_logit_gap(K, ALPHA):.2f}, and moves by {growth_ls:+.2f} over the "
-    f"second half of training. With hard labels it ends at {fmt(gap_hard, 2)} and is still growing "
-    f"({growth_hard:+.2f} over the second half).",
-    f"* **Loss floor.** The smoothed training loss ends at {fmt(loss_ls, 4)} nats against the floor "
-    f"H(y_s) = {loss_floor(K, ALPHA):.4f}; the hard-label loss heads to 0 ({fmt(final(0.0, 'loss'), 4)}).",
-    f"* **Confidence.** Mean top-class probability {fmt(final(ALPHA, 'max_prob'), 4)} with smoothing "
-    f"(optimum {target_prob:.4f}) and {fmt(final(0.0, 'max_prob'), 4)} without.",
-    f"* **Projection.** With smoothing the clusters are {compare(geo_stat(ALPHA, 'tightness'), geo_stat(0.0, 'tightness'), 'tighter (lower)', 'looser (higher)')} "
-    f"without (tightness {fmt(geo_stat(ALPHA, 'tightness'), 2)} vs {fmt(geo_stat(0.0, 'tightness'), 2)}); "
-    f"the centroid triangle's regularity is {compare(geo_stat(ALPHA, 'regularity'), geo_stat(0.0, 'regularity'))} "
-    f"the hard-label one ({fmt(geo_stat(ALPHA, 'regularity'), 2)} vs {fmt(geo_stat(0.0, 'regularity'), 2)}); "
-    f"and its scale is {compare(geo_stat(ALPHA, 'scale'), geo_stat(0.0, 'scale'), 'smaller', 'larger')} "
-    f"the hard-label one ({fmt(geo_stat(ALPHA, 'scale'), 1)} vs {fmt(geo_stat(0.0, 'scale'), 1)}).",
+    f"* **Gap.** With α = {ALPHA:g} the mean gap ends at {findings.estimate('gap', 'smoothed')}, "
+    f"{100 * relative_gap_error:.1f} % from the closed form {GAP_STAR:.2f}: "
+    f"{findings.describe('gap', 'smoothed', 'closed_form', higher='above it', lower='below it', null='not detectably off it')}. "
+    f"Its change over the second half of training: "
+    f"{findings.describe('gap_growth', 'smoothed', 'zero', higher='a rise', lower='a fall', null='none detectable')}. "
+    f"With hard labels the gap ends at {findings.estimate('gap', 'hard')} and its change over the second half is "
+    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise: still growing', lower='a fall', null='not detectable')}.",
+    f"* **Loss floor.** The smoothed training loss ends at {findings.estimate('loss', 'smoothed')} nats against the "
+    f"floor H(y_s) = {FLOOR:.4f}: {findings.describe('loss', 'smoothed', 'floor', higher='above it', lower='below it', null='not detectably off it')}, "
+    f"the gap left because training stops; the hard-label loss heads to 0 ({findings.estimate('loss', 'hard')}).",
+    f"* **Confidence.** Mean top-class probability {findings.estimate('max_prob', 'smoothed')} with smoothing against "
+    f"its optimum {P_STAR:.4f}: {findings.describe('max_prob', 'smoothed', 'optimum', higher='above it', lower='below it', null='not detectably off it')}; "
+    f"{findings.estimate('max_prob', 'hard')} without.",
+    f"* **Wrong logits.** Their spread within an example, smoothed − hard: "
+    f"{findings.describe('wrong_spread', 'smoothed', 'hard', higher='larger', lower='smaller')}.",
+    f"* **Projection** (smoothed − hard). Cluster tightness: "
+    f"{findings.describe('tightness', 'smoothed', 'hard', higher='looser', lower='tighter')}; regularity of the "
+    f"centroid triangle: {findings.describe('regularity', 'smoothed', 'hard', higher='more equilateral', lower='less equilateral')}; "
+    f"its scale: {findings.describe('scale', 'smoothed', 'hard', higher='larger', lower='smaller')}.",
 ]
+elapsed = time.perf_counter() - started
 display(Markdown("\n".join(lines)))
+summary = [
+    f"Paired over {len(SEEDS)} seeds, 95 % intervals:",
+    f"* with α = {ALPHA:g} the logit gap settles {100 * relative_gap_error:.1f} % from the closed form "
+    f"{GAP_STAR:.2f} and the loss {findings.arm('loss', 'smoothed').mean - FLOOR:+.4f} nats from its floor;",
+    f"* with hard labels the gap's change over the second half of training is "
+    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise: still growing', lower='a fall', null='not detectable')};",
+    f"* smoothing makes the projected clusters {findings.describe('tightness', 'smoothed', 'hard', higher='looser', lower='tighter')}, "
+    f"their centroid triangle {findings.verdict('regularity', 'smoothed', 'hard', higher='more equilateral', lower='less equilateral', null='not detectably more or less equilateral')} "
+    f"and {findings.verdict('scale', 'smoothed', 'hard', higher='larger', lower='smaller', null='of no detectably different size')}.",
+    "",
+    f"Running time: {elapsed:.0f} s when this page was built (one BLAS thread). Details: [Findings](#findings).",
+]
+update_display(Markdown("\n".join(summary)), display_id="findings")
 
 # %% [markdown]
+# ## What this does not show
+#
 # The gap and loss-floor results are exact consequences of the loss (fact sheet §9), so a
-# network that can fit its training set should show them at any scale; the finite-step
-# numbers differ from the closed form only because training stops. The projection is an
-# empirical observation of Müller et al. on large image networks (AlexNet, ResNet-56,
-# Inception-v4); on a one-hidden-layer MLP with ReLU features the verdict above says how much of
-# it carries over.
+# network that can fit its training set should show them at any scale; the finite-step numbers
+# differ from the closed form only because training stops. The lab does **not** show that the
+# projection picture carries over to large image networks (Müller et al. observed it on
+# AlexNet, ResNet-56 and Inception-v4; here it is a one-hidden-layer ReLU MLP on 8×8 digits),
+# nor that tighter clusters help or hurt anything downstream: Kornblith et al. (2021) found that
+# smoothing's tighter penultimate clusters transfer *worse* to other tasks, which this lab does
+# not test. One plane through three classes is one view of a 64-dimensional picture; the three
+# numbers summarise that view, not the whole representation.
 
 # %% tags=["results"]
 results = {
     "data": {"dataset": "scikit-learn digits (real)", "n_train": int(len(y)), "seeds": len(SEEDS),
-             "steps": STEPS, "alpha": ALPHA, "num_classes": int(K),
+             "steps": STEPS, "alpha": ALPHA, "num_classes": int(K), "hidden_units": HIDDEN,
              "classes_projected": list(CLASSES)},
-    "closed_form": {"gap": optimal_logit_gap(K, ALPHA), "loss_floor": loss_floor(K, ALPHA),
-                    "max_prob": target_prob},
-    "gap": {"smoothed": gap_ls, "hard": gap_hard, "smoothed_relative_error": rel_gap,
-            "growth_second_half": {"smoothed": float(growth_ls), "hard": float(growth_hard)}},
-    "loss": {"smoothed": loss_ls, "hard": final(0.0, "loss")},
-    "max_prob": {"smoothed": final(ALPHA, "max_prob"), "hard": final(0.0, "max_prob")},
-    "wrong_spread": {"smoothed": final(ALPHA, "wrong_spread"), "hard": final(0.0, "wrong_spread")},
-    "projection": {key: {"hard": geo_stat(0.0, key), "smoothed": geo_stat(ALPHA, key)}
-                   for key in ("tightness", "regularity", "scale")},
+    "closed_form": {"gap": GAP_STAR, "loss_floor": FLOOR, "max_prob": P_STAR},
+    "gap_relative_error": relative_gap_error,  # |final smoothed gap − closed form| / closed form
+    "findings": findings.to_dict(),
+    "seconds": round(elapsed, 1),
 }
+
 show_results(results)

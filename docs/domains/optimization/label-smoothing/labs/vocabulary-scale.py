@@ -1,7 +1,10 @@
 # %% [markdown]
 # # Lab: label smoothing at vocabulary scale
 #
-# [Download this notebook, executed](vocabulary-scale.ipynb) · [all labs](../) · [concept page](../../#labs)
+# [Download this notebook, executed](vocabulary-scale.ipynb) · [all labs](../) · [the evidence](../../evidence/#labs)
+#
+# **What it asks.** How does the memory needed to compute the smoothed loss grow with the batch
+# size $N$ and the number of classes $K$, the textbook way and the library's way?
 #
 # The textbook way to compute the smoothed loss builds the target matrix $y_s$, shape
 # $N \times K$, then a log-probability matrix of the same shape, and multiplies them. For a
@@ -20,23 +23,37 @@
 # results (`benchmarks/results/vocab_scale.json`) are shown on the concept page, in the section
 # on the vocabulary-scale memory trap.
 
-# %%
+# %% tags=["fold"]
 import gc
+import time
 import tracemalloc
 
 import numpy as np
 import matplotlib.pyplot as plt
-from IPython.display import Markdown, display
+from IPython.display import Markdown, display, update_display
 
 from snippets.datasets import synthetic_logits
 from snippets.label_smoothing import log_softmax, smooth_labels, smoothed_cross_entropy
-from snippets.plotting import PALETTE, show, show_results, use_lab_style
+from snippets.plotting import show_figure, show_results
 
-use_lab_style()
+started = time.perf_counter()
 ALPHA = 0.1
 MIB = 2**20
 
+# %% [markdown]
+# ## What it found
 
+# %% tags=["prose"]
+display(Markdown("*The findings appear here once the lab has run; they are computed at the end.*"),
+        display_id="findings")
+
+# %% [markdown]
+# ## The two ways, and how memory is measured
+#
+# Both compute the same number; `tracemalloc` records the peak of what NumPy allocates during
+# one call, beyond the logits that already exist.
+
+# %%
 def naive_loss(logits, labels, alpha):
     """The textbook way, from library pieces: an explicit (N, K) target times (N, K) log-probs."""
     targets = smooth_labels(labels, logits.shape[-1], alpha, dtype=logits.dtype)
@@ -75,6 +92,7 @@ K_FIXED, N_FIXED = 4000, 1024
 by_n = [measure(n, K_FIXED) for n in (128, 256, 512, 1024, 2048, 4096)]
 by_k = [measure(N_FIXED, k) for k in (1000, 2000, 4000, 8000, 16000)]
 
+# %% tags=["prose"]
 rows = ["| N | K | N·K (millions) | naive peak extra (MiB) | library peak extra (MiB) | size of the logits (MiB) |",
         "|---|---|---|---|---|---|"]
 for r in by_n + by_k:
@@ -82,32 +100,46 @@ for r in by_n + by_k:
                 f"{r['library_mib']:.2f} | {r['logits_mib']:.1f} |")
 display(Markdown("\n".join(rows)))
 
-# %% tags=["figure:memory"]
-fig, (ax_n, ax_k) = plt.subplots(1, 2, figsize=(10, 3.6))
-for ax, runs, key, fixed in ((ax_n, by_n, "n", f"K = {K_FIXED}"), (ax_k, by_k, "k", f"N = {N_FIXED}")):
-    xs = [r[key] for r in runs]
-    ax.plot(xs, [r["naive_mib"] for r in runs], marker="o", color=PALETTE["vermillion"], label="naive: build y_s, then log-softmax")
-    ax.plot(xs, [r["library_mib"] for r in runs], marker="s", color=PALETTE["blue"], label="library: lse decomposition, chunked")
-    ax.plot(xs, [r["logits_mib"] for r in runs], linestyle=":", color=PALETTE["grey"], label="the logits themselves (N·K·4 bytes)")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xticks(xs)
-    ax.set_xticklabels([f"{x:,}" for x in xs], fontsize=8)
-    ax.set_xlabel(f"{'N (rows)' if key == 'n' else 'K (classes)'}, {fixed}")
-    ax.set_ylabel("peak extra memory (MiB, log scale)")
-ax_n.set_title("Growing the batch")
-ax_k.set_title("Growing the vocabulary")
-ax_n.legend(fontsize=8, loc="upper left")
-fig.suptitle("Smoothed loss of float32 logits (synthetic): tracemalloc peak during one call", y=1.02)
-show(fig)
+# %% tags=["figure:memory", "fold"]
+def draw_memory(variant):
+    c = variant.colors
+    rows, cols = (2, 1) if variant.phone else (1, 2)
+    fig, axes = plt.subplots(rows, cols, figsize=variant.figsize(6.4 if variant.phone else 3.4))
+    for ax, runs, key, fixed in ((axes[0], by_n, "n", f"K = {K_FIXED:,}"), (axes[1], by_k, "k", f"N = {N_FIXED:,}")):
+        xs = [r[key] for r in runs]
+        ax.plot(xs, [r["naive_mib"] for r in runs], marker="o", color=c["vermillion"], label="naive: y_s, then log-softmax")
+        ax.plot(xs, [r["library_mib"] for r in runs], marker="s", color=c["blue"], label="library: chunked")
+        ax.plot(xs, [r["logits_mib"] for r in runs], linestyle=":", color=c["grey"], label="the logits (N·K·4 bytes)")
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.minorticks_off()
+        shown = xs[::2] if variant.phone else xs
+        ax.set_xticks(shown)
+        ax.set_xticklabels([f"{v:,}" for v in shown])
+        ax.set_xlabel(f"{'N (rows)' if key == 'n' else 'K (classes)'}, {fixed}")
+        ax.set_ylabel("peak extra memory (MiB)")
+    axes[0].set_title("Growing the batch")
+    axes[1].set_title("Growing the vocabulary")
+    axes[0].legend(loc="upper left")
+    return fig
+
+
+show_figure(draw_memory, alt=(
+    f"Two log-log panels of peak extra memory during one call of the smoothed loss. Growing the batch from "
+    f"{by_n[0]['n']:,} to {by_n[-1]['n']:,} rows at K = {K_FIXED:,}, the naive loss's peak rises from "
+    f"{by_n[0]['naive_mib']:.1f} to {by_n[-1]['naive_mib']:.0f} MiB, in step with the size of the logits, while the "
+    f"library's stays near {by_n[-1]['library_mib']:.1f} MiB. Growing the vocabulary at N = {N_FIXED:,} shows the same "
+    "pattern."
+))
 
 # %% [markdown]
-# ## What this shows
+# ## Findings
 #
 # Computed from the measurements above: the growth factor of each method's peak when $N$ (or
-# $K$) grows by the factor shown.
+# $K$) grows by the factor shown. Memory is deterministic here (same shapes, same allocations),
+# so there is no seed-to-seed spread to report.
 
-# %%
+# %% tags=["prose"]
 def growth(runs, key):
     return runs[-1][key] / runs[0][key]
 
@@ -124,11 +156,25 @@ lines = [
     "so it does not grow with N·K; the naive peak is a few full N×K float32 arrays.",
 ]
 display(Markdown("\n".join(lines)))
+elapsed = time.perf_counter() - started
+update_display(Markdown("\n".join(lines[:2]) + "\n\n" + (
+    f"Running time: {elapsed:.0f} s when this page was built. Details: [Findings](#findings).")), display_id="findings")
+
+# %% [markdown]
+# ## What this does not show
+#
+# * Speed: this lab measures memory only. Time is measured, against PyTorch, by the full
+#   benchmark (`benchmarks/vocab_scale.py`) shown on the concept page.
+# * Memory in training: a backward pass needs the gradient, another (N, K) array, whichever way
+#   the loss is computed; this lab measures the forward loss only.
+# * Other allocators: `tracemalloc` sees NumPy's allocations in this process, not a GPU's memory
+#   or a framework's caching allocator.
 
 # %% tags=["results"]
 results = {
     "data": {"dataset": "synthetic standard-normal float32 logits", "alpha": ALPHA,
              "k_fixed": K_FIXED, "n_fixed": N_FIXED},
+    "seconds": round(elapsed, 1),
     "by_n": by_n,
     "by_k": by_k,
     "growth": {"n_factor": n_factor, "k_factor": k_factor,

@@ -1,0 +1,208 @@
+"""Measure an author's edit-to-reload time under `mkdocs serve` (budget: 2 s on 2 cores).
+
+Starts `mkdocs serve --livereload` on a free port, waits for the first build, then saves a
+Markdown page again and again (appending and removing an HTML comment) and times, each time:
+
+* **reload**: from the save to the moment the server tells a waiting browser to reload (the
+  long-poll `/livereload/<epoch>/<id>` request that MkDocs' injected script makes returns);
+* **page**: from the save until the edited page itself has been served (the server holds
+  requests until the rebuild is done), which is what the author sees;
+* **rebuild**: from the server's "Detected file changes" to its "Reloading browsers" log line
+  (MkDocs' "Documentation built in" line cannot be used: its log drops repeated messages).
+
+The page is restored byte for byte at the end. Lab executions and other caches are used as
+`mkdocs serve` uses them (warm after the first build). Results go to stdout; `--record` also
+writes benchmarks/results/reload_time.json, and refuses when the machine is loaded.
+
+    .venv/bin/python -m benchmarks.reload_time                 # 5 edits of the concept page
+    .venv/bin/python -m benchmarks.reload_time --repeats 9 --page docs/authors.md
+    .venv/bin/python -m benchmarks.reload_time --serve-args=--dirty   # compare a serve option
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.machine import cpu_model  # noqa: E402
+
+BUDGET_S = 2.0
+RESULTS = ROOT / "benchmarks" / "results" / "reload_time.json"
+DEFAULT_PAGE = "docs/domains/optimization/label-smoothing/index.md"
+MAX_LOAD_PER_CORE = 0.25  # --record refuses above this 1-minute load average per core
+LIVERELOAD = re.compile(r"livereload\((\d+), (\d+)\)")
+DETECTED, RELOADING = "Detected file changes", "Reloading browsers"
+EDIT_TIMEOUT_S = 120
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`mkdocs serve` in a subprocess, with its log collected line by line."""
+
+    def __init__(self, extra_args: list[str]) -> None:
+        self.port = free_port()
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        env.pop("CI", None)  # CI=true would re-run every lab on every rebuild
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{self.port}", *extra_args],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        self.lines: list[str] = []
+        self.arrivals: list[tuple[float, str]] = []  # when each log line was read
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.arrivals.append((time.perf_counter(), line))
+            self.lines.append(line.rstrip())
+
+    def get(self, path: str, timeout: float = 600) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=timeout) as response:
+            return response.read().decode("utf-8")
+
+    def wait_until_serving(self, timeout: float = 900) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit("mkdocs serve exited:\n" + "\n".join(self.lines[-30:]))
+            try:
+                self.get("", timeout=timeout)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("mkdocs serve did not start in time")
+
+    def rebuilds(self, since: int) -> list[float]:
+        """Durations of the rebuilds logged after log line ``since``: detected change to reload."""
+        durations, started = [], None
+        for at, line in self.arrivals[since:]:
+            if DETECTED in line:
+                started = at
+            elif RELOADING in line and started is not None:
+                durations.append(at - started)
+                started = None
+        return durations
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def page_url(page: Path) -> str:
+    """Directory URL of a page under docs/: a/b/index.md -> a/b/, a/b.md -> a/b/."""
+    uri = page.relative_to(ROOT / "docs").as_posix().removesuffix(".md")
+    return uri.removesuffix("index") if uri == "index" or uri.endswith("/index") else f"{uri}/"
+
+
+def one_edit(server: Server, page: Path, url: str, content: bytes) -> dict[str, float]:
+    """Save ``content`` to ``page``; time the reload signal, the page and the logged rebuild."""
+    epoch, request = LIVERELOAD.search(server.get(url)).groups()
+    log_before = len(server.arrivals)
+    signalled: dict[str, float] = {}
+
+    def wait_for_reload() -> None:
+        while int(server.get(f"livereload/{epoch}/{request}", timeout=EDIT_TIMEOUT_S)) <= int(epoch):
+            pass  # MkDocs answers an unchanged epoch after its poll timeout: ask again
+        signalled["at"] = time.perf_counter()
+
+    poller = threading.Thread(target=wait_for_reload, daemon=True)
+    poller.start()
+    time.sleep(0.3)  # the poll is waiting, as a browser's would be
+    saved = time.perf_counter()
+    page.write_bytes(content)
+    poller.join(timeout=EDIT_TIMEOUT_S)
+    if "at" not in signalled:
+        raise SystemExit(f"no reload {EDIT_TIMEOUT_S} s after the save; server log:\n" + "\n".join(server.lines[-20:]))
+    server.get(url)
+    served = time.perf_counter()
+    time.sleep(1.0)  # settle: the log is complete, and no rebuild overlaps the next save
+    builds = server.rebuilds(log_before)
+    if not builds:
+        raise SystemExit("reloaded without a logged rebuild:\n" + "\n".join(server.lines[-40:]))
+    if len(builds) > 1:  # the file watcher saw the one save as two changes; the first reloaded
+        print(f"  (one save, {len(builds)} rebuilds)", flush=True)
+    return {"reload_s": signalled["at"] - saved, "page_s": served - saved, "rebuild_s": builds[0]}
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    return {"min": round(min(values), 3), "median": round(statistics.median(values), 3), "max": round(max(values), 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--page", default=DEFAULT_PAGE, help="Markdown page to edit (default: the concept page)")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--serve-args", default="", help="extra arguments for `mkdocs serve`, e.g. --dirty")
+    parser.add_argument("--record", action="store_true", help=f"write {RESULTS.relative_to(ROOT)} (quiet machine only)")
+    args = parser.parse_args()
+
+    page = (ROOT / args.page).resolve()
+    original = page.read_bytes()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # so that `finally` restores the page
+    url = page_url(page)
+    server = Server(shlex.split(args.serve_args))
+    load_before = os.getloadavg()
+    runs = []
+    try:
+        server.wait_until_serving()
+        time.sleep(1.0)  # let the watcher settle after the first build
+        for index in range(args.repeats):
+            edited = original if index % 2 else original + f"\n<!-- reload benchmark {index} -->\n".encode()
+            runs.append(one_edit(server, page, url, edited))
+            print(f"edit {index + 1}: reload {runs[-1]['reload_s']:.2f} s, page {runs[-1]['page_s']:.2f} s, "
+                  f"rebuild {runs[-1]['rebuild_s']:.2f} s", flush=True)
+    finally:
+        page.write_bytes(original)
+        server.stop()
+    load_after = os.getloadavg()
+    results = {
+        "benchmark": "save a Markdown page under `mkdocs serve --livereload`, time until the browser is told to reload",
+        "budget_s": BUDGET_S,
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "cpu": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": {"before": round(load_before[0], 2), "after": round(load_after[0], 2)},
+        "page": args.page,
+        "serve_args": args.serve_args,
+        "repeats": args.repeats,
+        **{key.removesuffix("_s") + "_s": spread([run[key] for run in runs]) for key in ("reload_s", "page_s", "rebuild_s")},
+    }
+    print(json.dumps(results, indent=2))
+    median = results["reload_s"]["median"]
+    print(f"median save-to-reload {median:.2f} s ({'within' if median <= BUDGET_S else 'OVER'} the {BUDGET_S:g} s budget); "
+          f"load average {load_before[0]:.2f} -> {load_after[0]:.2f} on {os.cpu_count()} cores")
+    if args.record:
+        if max(load_before[0], load_after[0]) > MAX_LOAD_PER_CORE * (os.cpu_count() or 1):
+            raise SystemExit("not recorded: the machine is loaded; measure again on a quiet machine")
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

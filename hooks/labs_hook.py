@@ -1,0 +1,104 @@
+"""MkDocs adapter for the labs: run them before mkdocs-jupyter sees the files, publish what they made.
+
+For every lab (``docs/**/labs/*.py``, see ``hooks/labs.py``), ``on_files``:
+
+1. executes it, or reuses its cached execution (labs run side by side; ``CI=true`` runs fresh);
+2. saves its results for the ``lab`` macro (``hooks/lab_results.py``);
+3. replaces the lab's ``.py`` File by ``<lab>.ipynb``: the page copy of the executed notebook
+   (``hooks/lab_pages.py``), which mkdocs-jupyter (``include: ["labs/*.ipynb"]``) renders;
+4. publishes the download beside the page, ``<lab>/<lab>.zip`` (``hooks/downloads.py``), and the
+   executed notebook alone, ``<lab>/<lab>.ipynb``, each with only the desktop, light image of
+   each figure;
+5. publishes each ``figure:<name>`` cell's four variants as
+   ``<labs folder>/figures/<lab>-<name>[-phone][-dark].svg`` and saves their alt text and sizes
+   for the ``lab_figure`` macro; the lab page shows them as the same ``<picture>`` markup
+   (``hooks/figures.py``).
+
+On lab pages, ``on_page_content`` folds the code of ``fold`` cells, and ``on_page_context``
+hands the theme (``overrides/partials/content.html``) the zip and points the page's source link
+at the lab's ``.py``. A lab that fails stops the build with a message naming the lab file and cell.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modules import as `hooks.*`
+    sys.path.insert(0, str(ROOT))
+
+from hooks.downloads import DownloadError  # noqa: E402
+from hooks.lab_outputs import LabOutputs, lab_outputs  # noqa: E402
+from hooks.lab_pages import fold_code  # noqa: E402
+from hooks.lab_results import results_path  # noqa: E402
+from hooks.labs import Lab, LabError, find_labs, lab_cache_dir, run_lab, running_in_ci, write_if_changed  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.labs")
+
+_labs: dict[str, Lab] = {}  # page src_uri -> lab, for this build
+_outputs: dict[str, tuple[str, LabOutputs]] = {}  # lab key -> (execution key, outputs): `mkdocs serve` rebuilds
+
+
+@event_priority(100)  # before mkdocs-jupyter (priority 0), which wraps notebook files
+def on_files(files: Files, config) -> Files:
+    _labs.clear()
+    labs = find_labs((file.src_uri, file.abs_src_path) for file in files)
+    if not labs:
+        return files
+    cache = lab_cache_dir(Path(config.config_file_path).parent)
+    fresh = running_in_ci()
+    start = time.perf_counter()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(labs), os.cpu_count() or 1))) as pool:
+            runs = list(pool.map(lambda lab: run_lab(lab, cache, fresh=fresh), labs))
+        for lab, run in zip(labs, runs):
+            key, outputs = _outputs.get(lab.key, ("", None))
+            if outputs is None or key != run.key:
+                outputs = lab_outputs(lab, run.text)
+                _outputs[lab.key] = (run.key, outputs)
+            write_if_changed(results_path(cache / "results", lab.key), outputs.results)
+            write_if_changed(cache / "figures" / f"{lab.key}.json", outputs.manifest)
+            write_if_changed(cache / "pages" / lab.page_uri, outputs.page)
+            # A real File with a src_dir, not File.generated: mkdocs-jupyter's wrapper recomputes
+            # abs_src_path from src_dir.
+            files.remove(files.get_file_from_path(lab.src_uri))
+            files.append(File(lab.page_uri, src_dir=str(cache / "pages"), dest_dir=config.site_dir,
+                              use_directory_urls=config.use_directory_urls))
+            _labs[lab.page_uri] = lab
+            files.append(File.generated(config, bundle_uri(lab), content=outputs.bundle))
+            files.append(File.generated(config, f"{lab.key}/{lab.name}.ipynb", content=outputs.notebook))
+            for figure in outputs.figures.values():
+                for filename, content in figure.files().items():
+                    files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))
+            log.info("lab %s: %s", lab.key, "cached" if run.seconds is None else f"executed in {run.seconds:.1f} s")
+    except (LabError, DownloadError) as error:
+        raise PluginError(str(error)) from None
+    log.info("labs: %d ready in %.1f s%s", len(labs), time.perf_counter() - start, " (CI: fresh)" if fresh else "")
+    return files
+
+
+def bundle_uri(lab: Lab) -> str:
+    """The zip beside the lab's page (``<lab>/`` is the page's folder with directory URLs)."""
+    return f"{lab.key}/{lab.name}.zip"
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return fold_code(html) if page.file.src_uri in _labs else html
+
+
+def on_page_context(context: dict, page, config, nav) -> dict:
+    lab = _labs.get(page.file.src_uri)
+    if lab is not None:
+        context["lab_download"] = bundle_uri(lab)
+        if page.edit_url:  # the page is rendered from an .ipynb; its source is the jupytext .py
+            page.edit_url = page.edit_url.removesuffix(".ipynb") + ".py"
+    return context

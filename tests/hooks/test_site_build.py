@@ -1,0 +1,179 @@
+"""The hooks together: tests/fixture_site/ built in-process with the project's own mkdocs.yml.
+
+The configuration is the real one (plugins, hooks and their order, Markdown extensions); only
+its paths, nav and redirects are swapped for the fixture's, so reordering the hooks in
+mkdocs.yml changes this build too. Two concepts each have a lab called ``calibration``.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixture_site"
+NAV = [  # each concept sits under a section named after its domain, as the concepts hook checks
+    {"Home": "index.md"},
+    {"Fixtures": [
+        {"Alpha": ["alpha/index.md", {"Calibration lab": "alpha/labs/calibration.ipynb"}]},
+        {"Beta": ["beta/index.md", {"Calibration lab": "beta/labs/calibration.ipynb"}]},
+    ]},
+]
+REPO_URL = "https://example.org/org/site"
+
+
+def fixture_config(project: Path) -> Path:
+    """mkdocs.yml of the project, pointed at the fixture site, written to ``project/``."""
+    from mkdocs.utils import yaml_load
+
+    config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.update(docs_dir=str(FIXTURE / "docs"), site_dir=str(project / "site"), nav=NAV)
+    config.pop("watch", None)
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
+    for plugin in config["plugins"]:
+        if not isinstance(plugin, dict):
+            continue
+        options = next(iter(plugin.values()))
+        if "redirects" in plugin:
+            options["redirect_maps"] = {"old/alpha.md": "alpha/index.md"}
+        if "macros" in plugin:
+            options["module_name"] = str(ROOT / options["module_name"])
+        if "mkdocs-jupyter" in plugin:  # its cache is relative to the working directory: keep it apart
+            options["cache_dir"] = str(project / ".cache" / "mkdocs-jupyter")
+    for extension in config["markdown_extensions"]:
+        if isinstance(extension, dict) and "pymdownx.snippets" in extension:
+            extension["pymdownx.snippets"]["base_path"] = [str(ROOT)]
+    path = project / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def build(project: Path) -> Path:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    mkdocs_build(load_config(str(fixture_config(project))))
+    return project / "site"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("fixture-site")
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("REPO_URL", raising=False)
+        env.delenv("CI", raising=False)
+        return build(project)
+
+
+def html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_concept_reads_its_own_lab_of_the_same_name(site):
+    assert "measured 0.25" in html(site, "alpha") and "measured 0.75" in html(site, "beta")
+
+
+def test_lab_pages_downloads_and_figures_are_published_per_concept(site):
+    for concept in ("alpha", "beta"):
+        lab = html(site, f"{concept}/labs/calibration")
+        assert '<details class="lab-fold"><summary>Show code</summary>' in lab
+        assert not re.search(r'jp-OutputArea-output[^>]*>\s*<pre>\{', lab), "no JSON dump"
+        assert 'href="calibration.zip"' in lab
+        with zipfile.ZipFile(site / concept / "labs/calibration/calibration.zip") as bundle:
+            assert {"calibration/calibration.ipynb", "calibration/snippets/plotting.py",
+                    "calibration/requirements.txt"} <= set(bundle.namelist())
+        assert (site / concept / "labs/figures/calibration-curve.svg").read_bytes().lstrip().startswith(b"<")
+    alpha, beta = (site / c / "labs/figures/calibration-curve.svg" for c in ("alpha", "beta"))
+    assert alpha.read_bytes() != beta.read_bytes(), "two labs called calibration, two figures"
+
+
+def test_citation_footnote_is_appended(site):
+    page = html(site, "alpha")
+    assert 'class="footnote"' in page and "A Reference for the Fixture Site" in page
+
+
+def test_math_is_rendered_in_the_page_and_in_the_template(site):
+    page = html(site, "alpha")
+    formulas = re.findall(r'<div class="arithmatex"([^>]*)>(.*?)</div>', page, re.S)
+    assert len(formulas) == 2, "the page's formula and the key equation the concept template adds"
+    for _, rendered in formulas:
+        assert 'class="katex-display"' in rendered and "\\[" not in rendered
+    assert "a = b" in page.split("concept-key-equation")[1][:3000], "the key equation comes from the front matter"
+
+
+def test_a_lab_figure_on_a_page_gets_its_variants_size_and_one_lightbox_link(site):
+    page = html(site, "alpha")
+    light = re.search(r'<a class="glightbox lab-figure__light" href="labs/figures/calibration-curve.svg"[^>]*>'
+                      r'<picture><source media="[^"]+" srcset="labs/figures/calibration-curve-phone.svg"[^>]*>'
+                      r'<img ([^>]*)></picture></a>', page)
+    assert light, "the Markdown image did not become the figure markup (figures_hook before the glightbox plugin)"
+    img = light[1]
+    assert 'alt="A rising line, from the alpha lab"' in img, "the page's own alt text is kept"
+    assert re.search(r'width="\d+" height="\d+"', img) and 'loading="lazy"' in img and 'class="off-glb"' in img
+    assert 'href="labs/figures/calibration-curve-dark.svg"' in page, "the dark variant is linked too"
+    assert page.count('class="glightbox') == 2, "one lightbox link per scheme, none wrapped twice"
+    lab = html(site, "alpha/labs/calibration")
+    assert 'alt="A line rising from 0 to 1"' in lab and "No description has been provided" not in lab
+
+
+def test_module_download_and_redirect(site):
+    page = html(site, "alpha")
+    assert 'href="../downloads/label_smoothing.py"' in page and (site / "downloads/label_smoothing.py").is_file()
+    assert 'href="../downloads/label_smoothing.zip"' in page and "MIT licence" in page
+    assert "example.org" not in page and "View the source" not in page, "without REPO_URL no source link"
+    assert 'url=../../alpha/' in (site / "old/alpha/index.html").read_text(encoding="utf-8")
+
+
+def test_with_repo_url_pages_link_their_sources(site, tmp_path):
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REPO_URL", REPO_URL)
+        env.delenv("CI", raising=False)
+        project = tmp_path / "project"
+        project.mkdir()
+        (project / ".cache").symlink_to(site.parent / ".cache", target_is_directory=True)  # labs stay cached
+        linked = build(project)
+    assert f'href="{REPO_URL}/blob/main/docs/alpha/index.md"' in html(linked, "alpha")
+    assert f'href="{REPO_URL}/blob/main/docs/alpha/labs/calibration.py"' in html(linked, "alpha/labs/calibration")
+    assert f"[source]({REPO_URL}" not in html(linked, "alpha") and f'href="{REPO_URL}/blob/main/snippets/label_smoothing.py"' in html(linked, "alpha")
+    assert 'data-md-component="source"' not in html(linked, "alpha"), "no repository API request on page view"
+
+
+def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(site, tmp_path):
+    """`mkdocs serve --dirty`: a Markdown edit renders that page; any other edit renders them all."""
+    import os
+    import time
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    project = tmp_path / "dirty"
+    project.mkdir()
+    (project / ".cache").symlink_to(site.parent / ".cache", target_is_directory=True)
+    path = fixture_config(project)
+
+    def dirty_build() -> dict[str, int]:
+        config = load_config(str(path))
+        config.plugins.on_startup(command="serve", dirty=True)
+        mkdocs_build(config, dirty=True)
+        return {page: (project / "site" / page / "index.html").stat().st_mtime_ns for page in ("alpha", "beta")}
+
+    def touch(relative: str) -> None:
+        future = time.time() + 2  # later than anything the last build wrote
+        os.utime(FIXTURE / "docs" / relative, (future, future))
+
+    try:
+        first = dirty_build()
+        touch("alpha/index.md")
+        second = dirty_build()
+        assert second["alpha"] != first["alpha"] and second["beta"] == first["beta"]
+        touch("references.yml")
+        third = dirty_build()
+        assert third["alpha"] != second["alpha"] and third["beta"] != second["beta"]
+    finally:
+        config = load_config(str(path))
+        config.plugins.on_startup(command="build", dirty=False)  # hooks keep module state: undo
