@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import CONCEPT, LEGACY
+from tests.browser.conftest import CONCEPT, LEGACY, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,9 @@ def test_authors_page_shows_the_snippet_syntax_it_teaches(open_page):
     # in prose; docs/authors.md escapes those with `;` so that readers see the syntax.
     page, _ = open_page("authors/")
     items = page.locator("h2#code-on-pages + ul > li").all_inner_texts()
-    assert len(items) == 3, f"the 'Code on pages' list has {len(items)} items: {items}"
+    source = (ROOT / "docs" / "authors.md").read_text(encoding="utf-8")
+    bullets = re.search(r"^## Code on pages\n(.*?)^## ", source, re.S | re.M)[1].count("\n- ")
+    assert len(items) == bullets, f"the 'Code on pages' list has {len(items)} of its {bullets} items: {items}"
     for syntax in ("# --8<-- [start:name]", "# --8<-- [end:name]", '--8<-- "snippets/<module>.py:<name>"'):
         assert syntax in items[0], f"{syntax!r} missing from {items[0]!r}"
     assert not any(";--8<--" in item for item in items), "the escape itself shows"
@@ -102,7 +104,8 @@ CODE_MARKERS = ('"""', "def ", "import numpy", ">>> ", "In\xa0[", "Copied!")
 def test_search_index_holds_text_not_tex_or_code(site_dir):
     # hooks/search_text.py: formulas become plain text, code blocks and notebook code stay out
     docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    tex = [(d["location"], m[0]) for d in docs for m in TEX_COMMAND.finditer(d["title"] + " " + d["text"])]
+    prose = {d["location"]: re.sub(r"<code>.*?</code>", "", d["title"] + " " + d["text"]) for d in docs}  # code says TeX literally
+    tex = [(where, m[0]) for where, text in prose.items() for m in TEX_COMMAND.finditer(text)]
     assert tex == [], f"{len(tex)} TeX commands in the search index, e.g. {tex[:5]}"
     code = [(d["location"], marker) for d in docs for marker in CODE_MARKERS if marker in d["text"]]
     assert code == [], f"code in the search index: {code[:5]}"
