@@ -309,7 +309,8 @@ class _SmoothedLinearCrossEntropy(torch.autograd.Function):
         else:
             saved = iter(ctx.saved_tensors)
             grads = [next(saved) if dtype is not None else None for dtype in dtypes]
-            grads = [None if g is None else g.mul_(grad_output) for g in grads]
+            if grad_output != 1:  # loss.backward() passes 1: no (K, d) copy then
+                grads = [None if g is None else g * grad_output for g in grads]
         grads = [None if g is None else g.to(dtype) for g, dtype in zip(grads, dtypes)]
         return (*grads, None, None, None, None, None, None)
 
