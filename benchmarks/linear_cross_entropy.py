@@ -98,9 +98,17 @@ def spread(values: list[float]) -> dict[str, Any]:
 
 
 def make_run(
-    contender: str, k: int, n: int = N, d: int = D, seed: int = 0
+    contender: str,
+    k: int,
+    n: int = N,
+    d: int = D,
+    seed: int = 0,
+    chunk_size: int | None = None,
 ) -> Callable[[], float]:
-    """One forward + backward of ``contender`` on seeded inputs; returns the loss."""
+    """One forward + backward of ``contender`` on seeded inputs; returns the loss.
+
+    ``chunk_size`` goes to the chunked PyTorch version (None: its default).
+    """
     import torch
     import torch.nn.functional as F
 
@@ -130,7 +138,9 @@ def make_run(
         )
     if contender == "chunked":
         return lambda: backward(
-            torch_lce.smoothed_linear_cross_entropy(hidden, head_weight, labels, ALPHA)
+            torch_lce.smoothed_linear_cross_entropy(
+                hidden, head_weight, labels, ALPHA, chunk_size=chunk_size
+            )
         )
     if contender == "torch_hard_plus_identity":
         options = torch.nn.LinearCrossEntropyOptions()
@@ -162,14 +172,15 @@ def make_run(
     raise ValueError(f"contender must be one of {CONTENDERS}, got {contender!r}")
 
 
-def worker(contender: str, k: int, repetitions: int) -> dict[str, Any]:
+def worker(
+    contender: str, k: int, repetitions: int, chunk_size: int | None
+) -> dict[str, Any]:
     """Run in a fresh process: warm up small, measure memory once, then time."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        make_run(
-            contender, k=1000, n=64, d=D
-        )()  # thread pools, allocator, lazy imports
-        run = make_run(contender, k)
+        # Thread pools, the allocator and lazy imports start up on a small problem.
+        make_run(contender, k=1000, n=64, chunk_size=chunk_size)()
+        run = make_run(contender, k, chunk_size=chunk_size)
         result: dict[str, Any] = {"peak_rss_growth_mib": peak_rss_growth(run) / MIB}
     result["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     if contender == "numpy":
@@ -187,7 +198,10 @@ def worker(contender: str, k: int, repetitions: int) -> dict[str, Any]:
     return result
 
 
-def measure_in_subprocess(contender: str, k: int, repetitions: int) -> dict[str, Any]:
+def measure_in_subprocess(
+    contender: str, k: int, repetitions: int, chunk_size: int | None
+) -> dict[str, Any]:
+    """:func:`worker` in a fresh Python process, so its peak RSS is its own."""
     command = [
         sys.executable,
         "-m",
@@ -198,7 +212,7 @@ def measure_in_subprocess(contender: str, k: int, repetitions: int) -> dict[str,
         str(k),
         "--repetitions",
         str(repetitions),
-    ]
+    ] + ([] if chunk_size is None else ["--chunk-size", str(chunk_size)])
     out = subprocess.run(
         command,
         capture_output=True,
@@ -210,8 +224,13 @@ def measure_in_subprocess(contender: str, k: int, repetitions: int) -> dict[str,
 
 
 def run_benchmark(
-    repetitions: int, allow_loaded: bool, vocab_sizes=VOCAB_SIZES, contenders=CONTENDERS
+    repetitions: int,
+    allow_loaded: bool,
+    vocab_sizes: tuple[int, ...] = VOCAB_SIZES,
+    contenders: tuple[str, ...] = CONTENDERS,
+    chunk_size: int | None = None,
 ) -> dict[str, Any]:
+    """Every contender at every K, rotating who goes first; returns the JSON document."""
     import torch
 
     record = machine_record(allow_loaded)
@@ -227,7 +246,9 @@ def run_benchmark(
         )  # rotate
         size: dict[str, Any] = {"k": k}
         for contender in order:
-            size[contender] = measure_in_subprocess(contender, k, repetitions)
+            size[contender] = measure_in_subprocess(
+                contender, k, repetitions, chunk_size
+            )
             print(
                 f"K = {k:>7,} {contender:>24}: median {size[contender]['time_s']['median']:.2f} s, "
                 f"peak {size[contender]['peak_rss_growth_mib']:,.0f} MiB",
@@ -243,6 +264,7 @@ def run_benchmark(
         "alpha": ALPHA,
         "dtype": "float32",
         "repetitions": repetitions,
+        "chunk_size": chunk_size,  # rows per chunk of the chunked version; None: its default
         "memory": "peak growth of the resident set size during the first full call, in a fresh "
         "process per contender and K, after a small warm-up; tracemalloc peak for NumPy too",
         "timing": "wall time of each repetition after the memory call, same process",
@@ -272,15 +294,23 @@ def main() -> None:
     parser.add_argument(
         "--contenders", nargs="+", default=list(CONTENDERS), choices=CONTENDERS
     )
+    parser.add_argument(
+        "--chunk-size", type=int, help="rows per chunk of the chunked PyTorch version"
+    )
     parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.k[0], args.repetitions)))
+        result = worker(args.worker, args.k[0], args.repetitions, args.chunk_size)
+        print(json.dumps(result))
         return
     from tools.linear_cross_entropy_table import markdown_table
 
     results = run_benchmark(
-        args.repetitions, args.allow_loaded, tuple(args.k), tuple(args.contenders)
+        args.repetitions,
+        args.allow_loaded,
+        tuple(args.k),
+        tuple(args.contenders),
+        args.chunk_size,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")

@@ -14,11 +14,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
+LINEAR_CE_RESULTS = ROOT / "benchmarks" / "results" / "linear_cross_entropy.json"
 sys.path.insert(0, str(ROOT))  # so `snippets` and `hooks` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.labs import load_lab_results  # noqa: E402
-from snippets import label_smoothing  # noqa: E402
+from snippets import half_precision, label_smoothing  # noqa: E402
+from tools.linear_cross_entropy_table import markdown_table as linear_ce_table  # noqa: E402
 
 
 def vector(values, digits: int = 3) -> str:
@@ -28,6 +30,7 @@ def vector(values, digits: int = 3) -> str:
 
 def define_env(env) -> None:
     env.variables["ls"] = label_smoothing
+    env.variables["half"] = half_precision  # {{ half.float16_overflow_vocabulary(1.0) }}
     env.filter(vector)
     env.macro(load_lab_results, "lab")  # {{ lab("calibration")["ece"]... }}: numbers the labs computed
 
@@ -42,6 +45,11 @@ def define_env(env) -> None:
         from benchmarks.vocab_scale import markdown_table
 
         return markdown_table(vocab_scale_results())
+
+    @env.macro
+    def linear_cross_entropy_table() -> str:
+        """The linear cross-entropy benchmark (benchmarks/results/linear_cross_entropy.json)."""
+        return linear_ce_table(json.loads(LINEAR_CE_RESULTS.read_text(encoding="utf-8")))
 
     @env.macro
     def concept_catalog() -> dict:

@@ -61,8 +61,6 @@ def float16_smoothing_overflows(
     per_position = smoothing_sum(np.asarray(logits, dtype=np.float16))
     stored = per_position if reduction == "none" else per_position.sum()
     return bool((stored >= _FLOAT16_ROUNDS_TO_INF).any())
-
-
 # --8<-- [end:smoothing_sum]
 
 

@@ -178,8 +178,6 @@ def _logsumexp_over_classes(problem: _Problem) -> FloatArray:
         running_sum += np.exp(z, out=z).sum(axis=1)
         running_max = new_max
     return running_max + np.log(running_sum)
-
-
 # --8<-- [end:online_logsumexp]
 
 
@@ -215,8 +213,6 @@ def weighted_logit_sum(
     class_weight = _check_weight(weight, len(w), h.dtype)
     total = h @ (w.T @ class_weight)
     return total if b is None else total + b @ class_weight
-
-
 # --8<-- [end:weighted_logit_sum]
 
 
@@ -290,8 +286,6 @@ def smoothed_linear_cross_entropy(
         p.alpha / k
     ) * p.counted * (p.class_weight.sum() * lse - weighted_sum)
     return _reduce(loss, p, reduction)
-
-
 # --8<-- [end:smoothed_linear_cross_entropy]
 
 
@@ -361,6 +355,4 @@ def smoothed_linear_cross_entropy_grad(
         if d_bias is not None:
             d_bias[start:stop] = grad_z.sum(axis=0)
     return d_rows.reshape(p.batch_shape + p.rows.shape[-1:]), d_weight, d_bias
-
-
 # --8<-- [end:smoothed_linear_cross_entropy_grad]

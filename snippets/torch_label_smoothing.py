@@ -30,8 +30,6 @@ def torch_loss(
     ``logits`` has shape (N, C) or (N, C, d1, ...); ``labels`` holds class indices.
     """
     return F.cross_entropy(logits, labels, label_smoothing=alpha)
-
-
 # --8<-- [end:torch_loss]
 
 
@@ -56,17 +54,13 @@ def torch_manual_loss(
         weight = logits.new_ones(num_classes)
     log_p = F.log_softmax(logits, dim=1)
     counted = labels != ignore_index
-    safe_labels = labels.where(
-        counted, 0
-    )  # any valid index; these positions are masked
+    safe_labels = labels.where(counted, 0)  # any index: these positions are masked
     nll = -log_p.gather(1, safe_labels.unsqueeze(1)).squeeze(1)  # -log p_y
     class_axis = (-1,) + (1,) * (logits.dim() - 2)  # weight broadcast along dim 1
     uniform = -(log_p * weight.view(class_axis)).sum(dim=1) / num_classes
     label_weight = weight[safe_labels] * counted  # w_y, and 0 where ignored
     loss = (1 - alpha) * label_weight * nll + alpha * uniform * counted
     return loss.sum() / label_weight.sum()
-
-
 # --8<-- [end:torch_manual_loss]
 
 
@@ -79,8 +73,6 @@ def torch_soft_targets_loss(
     PyTorch smooths them too: the target becomes ``targets * (1 - alpha) + alpha / C``.
     """
     return F.cross_entropy(logits, targets, label_smoothing=alpha)
-
-
 # --8<-- [end:torch_soft_targets]
 
 
@@ -180,9 +172,8 @@ def _chunked_loss_and_grads(
     num_classes = head_weight.shape[0]
     label_weight = class_weight[labels] * counted  # w_y, and 0 where ignored
     total_weight = class_weight.sum()
-    weighted_dir = (
-        head_weight.T @ class_weight
-    )  # W^T w: sum_k w_k z_k = h . W^T w + b . w
+    # The mean-logit identity: sum_k w_k z_k = h . (W^T w) + b . w, no logits needed.
+    weighted_dir = head_weight.T @ class_weight
     weighted_sum = hidden @ weighted_dir
     if head_bias is not None:
         weighted_sum += head_bias @ class_weight
@@ -199,11 +190,8 @@ def _chunked_loss_and_grads(
     for start in range(0, len(hidden), chunk_rows):
         rows = slice(start, start + chunk_rows)
         h, y = hidden[rows], labels[rows, None]
-        z = (
-            h @ head_weight.T
-            if head_bias is None
-            else torch.addmm(head_bias, h, head_weight.T)
-        )
+        # The only (chunk_rows, K) array: this chunk's logits, then its gradient.
+        z = F.linear(h, head_weight, head_bias)
         true_logit[rows] = z.gather(1, y).squeeze(1)
         row_max = z.amax(dim=1, keepdim=True)
         z.sub_(row_max).exp_()  # in place: exp(z - max) <= 1
@@ -229,8 +217,6 @@ def _chunked_loss_and_grads(
     if d_bias is not None:
         d_bias -= class_weight * smooth_coef.sum()
     return loss, d_hidden, d_weight, d_bias
-
-
 # --8<-- [end:chunked_loss_and_grads]
 
 
@@ -397,8 +383,6 @@ def smoothed_linear_cross_entropy(
         int(chunk_size),
     )
     return loss.reshape(labels.shape) if reduction == "none" else loss
-
-
 # --8<-- [end:smoothed_linear_cross_entropy]
 
 
@@ -444,6 +428,4 @@ def smoothing_on_a_hard_label_kernel(
         return hard + extra
     total = hard + extra.sum()
     return total / (w[y] * counted).sum() if reduction == "mean" else total
-
-
 # --8<-- [end:smoothing_on_a_hard_label_kernel]
