@@ -81,7 +81,7 @@ def torch_soft_targets_loss(
 # Logits per chunk of rows, in bytes: large enough that each chunk's update of the
 # (K, d) weight gradient is amortized over many rows, small enough to stay a small
 # fraction of the (N, K) logits. Tuned with benchmarks/linear_cross_entropy.py.
-_CHUNK_BYTES = 2**27
+_CHUNK_BYTES = 2**28
 
 
 def _check_linear_inputs(
@@ -338,7 +338,7 @@ def smoothed_linear_cross_entropy(
     ignore_index : int, default -100
     reduction : {"mean", "sum", "none"}, default "mean"
     chunk_size : int, optional
-        Rows per chunk; by default as many as fit about 128 MiB of float32 logits.
+        Rows per chunk; by default as many as fit about 256 MiB of float32 logits.
 
     Returns
     -------

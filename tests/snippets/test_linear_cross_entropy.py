@@ -25,6 +25,15 @@ from snippets.linear_cross_entropy import (
 REDUCTIONS = ["none", "mean", "sum"]
 
 
+@pytest.fixture(params=["default blocks", "small blocks"])
+def blocks(request, monkeypatch):
+    """Run a test with the default block budget and with blocks of a few classes,
+    so the online log-sum-exp really goes through many blocks."""
+    if request.param == "small blocks":
+        monkeypatch.setattr(lce, "_BLOCK_BYTES", 512)
+    return request.param
+
+
 def dense_reference(hidden, head_weight, labels, alpha, *, head_bias=None, **options):
     """Loss and (d_hidden, d_head_weight, d_head_bias) with the full logits."""
     logits = hidden @ head_weight.T
@@ -73,7 +82,7 @@ def assert_matches_dense(hidden, head_weight, labels, alpha, rtol=1e-10, **optio
 @pytest.mark.parametrize("alpha", [0.0, 0.1, 0.5, 1.0])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("bias", [False, True])
-def test_every_reduction_alpha_weight_and_bias(reduction, alpha, weighted, bias):
+def test_every_reduction_alpha_weight_and_bias(reduction, alpha, weighted, bias, blocks):
     hidden, w, b, labels = problem(3, (13,), 50, 6, bias=bias)
     labels[[2, 7]] = -100
     weight = np.random.default_rng(4).uniform(0.1, 3.0, size=50) if weighted else None
@@ -90,7 +99,7 @@ def test_every_reduction_alpha_weight_and_bias(reduction, alpha, weighted, bias)
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_random_problems(seed):
+def test_random_problems(seed, blocks):
     """Random sizes, chunk boundaries, smoothing, weights, ignored positions, reductions."""
     rng = np.random.default_rng(1000 + seed)
     n, k, d = rng.integers(1, 40), rng.integers(2, 3000), rng.integers(1, 20)
@@ -117,7 +126,7 @@ def test_random_problems(seed):
 
 @pytest.mark.parametrize("batch_shape", [(), (1,), (2, 3), (2, 1, 4)])
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_batch_shapes(batch_shape, reduction):
+def test_batch_shapes(batch_shape, reduction, blocks):
     hidden, w, b, labels = problem(5, batch_shape, 9, 4)
     labels = np.asarray(labels)
     if labels.size > 1:
@@ -135,7 +144,7 @@ def test_batch_shapes(batch_shape, reduction):
 
 
 @pytest.mark.parametrize("k", [2, 3, 65_537, 131_072, 262_144])
-def test_vocabulary_sizes_up_to_256k(k):
+def test_vocabulary_sizes_up_to_256k(k, blocks):
     hidden, w, b, labels = problem(6, (5,), k, 3)
     labels[0] = k - 1  # the last class, in the last chunk
     weight = np.random.default_rng(7).uniform(0.5, 1.5, size=k)
@@ -144,7 +153,7 @@ def test_vocabulary_sizes_up_to_256k(k):
 
 @pytest.mark.parametrize("scale", [1e2, 1e4, 1e6])
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_extreme_logits_from_large_norm_hidden_states(scale, reduction):
+def test_extreme_logits_from_large_norm_hidden_states(scale, reduction, blocks):
     """Logits of size ~scale: a softmax this peaked is one-hot in float64."""
     hidden, w, b, labels = problem(8, (6,), 700, 5, scale=scale)
     assert_matches_dense(hidden, w, labels, 0.1, head_bias=b, reduction=reduction)
@@ -153,7 +162,7 @@ def test_extreme_logits_from_large_norm_hidden_states(scale, reduction):
 
 
 @pytest.mark.parametrize("scale", [1.0, 1e3])
-def test_float32_stays_float32_and_agrees_with_float64(scale):
+def test_float32_stays_float32_and_agrees_with_float64(scale, blocks):
     hidden, w, b, labels = problem(9, (16,), 5000, 8, scale=scale, dtype=np.float32)
     options = dict(head_bias=b, reduction="none", weight=np.linspace(0.5, 2, 5000))
     loss32 = smoothed_linear_cross_entropy(hidden, w, labels, 0.1, **options)
