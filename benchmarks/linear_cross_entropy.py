@@ -9,7 +9,7 @@ alpha = 0.1), in one run, each contender computes the mean smoothed loss of
   options=LinearCrossEntropyOptions())`` (its warning is recorded);
 - ``chunked``: :func:`snippets.torch_label_smoothing.smoothed_linear_cross_entropy`;
 - ``torch_hard_plus_identity``: PyTorch's chunked hard-label path plus the mean-logit
-  identity (:func:`snippets.torch_label_smoothing.smoothing_on_a_hard_label_kernel`);
+  identity (:func:`snippets.torch_label_smoothing.smoothed_torch_linear_cross_entropy`);
 - ``numpy``: :func:`snippets.linear_cross_entropy.smoothed_linear_cross_entropy` and its grad.
 
 One instrument for memory: each (contender, K) runs in a fresh subprocess, which
@@ -143,21 +143,9 @@ def make_run(
             )
         )
     if contender == "torch_hard_plus_identity":
-        options = torch.nn.LinearCrossEntropyOptions()
-
-        def hard(class_weight: "torch.Tensor", reduction: str) -> "torch.Tensor":
-            return F.linear_cross_entropy(
-                hidden,
-                head_weight,
-                labels,
-                weight=class_weight,
-                reduction=reduction,
-                options=options,
-            )
-
         return lambda: backward(
-            torch_lce.smoothing_on_a_hard_label_kernel(
-                hard, hidden, head_weight, labels, ALPHA
+            torch_lce.smoothed_torch_linear_cross_entropy(
+                hidden, head_weight, labels, ALPHA
             )
         )
     if contender == "numpy":

@@ -429,3 +429,49 @@ def smoothing_on_a_hard_label_kernel(
     total = hard + extra.sum()
     return total / (w[y] * counted).sum() if reduction == "mean" else total
 # --8<-- [end:smoothing_on_a_hard_label_kernel]
+
+
+# --8<-- [start:smoothed_torch_linear_cross_entropy]
+def smoothed_torch_linear_cross_entropy(
+    hidden: torch.Tensor,
+    head_weight: torch.Tensor,
+    labels: torch.Tensor,
+    alpha: float,
+    *,
+    head_bias: torch.Tensor | None = None,
+    weight: torch.Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+) -> torch.Tensor:
+    """PyTorch's own chunked ``F.linear_cross_entropy`` (PyTorch >= 2.13), with smoothing.
+
+    ``F.linear_cross_entropy`` leaves its chunked path when ``label_smoothing > 0``;
+    here the chunked path computes the weighted hard loss and the smoothing is added
+    on top. ``hidden`` has shape (N, d) or (d,), as ``F.linear_cross_entropy`` requires.
+    """
+    options = torch.nn.LinearCrossEntropyOptions()  # opt in to the chunked path
+
+    def hard_loss(class_weight: torch.Tensor, hard_reduction: str) -> torch.Tensor:
+        return F.linear_cross_entropy(
+            hidden,
+            head_weight,
+            labels,
+            linear_bias=head_bias,
+            weight=class_weight,
+            ignore_index=ignore_index,
+            reduction=hard_reduction,
+            options=options,
+        )
+
+    return smoothing_on_a_hard_label_kernel(
+        hard_loss,
+        hidden,
+        head_weight,
+        labels,
+        alpha,
+        head_bias=head_bias,
+        weight=weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+    )
+# --8<-- [end:smoothed_torch_linear_cross_entropy]

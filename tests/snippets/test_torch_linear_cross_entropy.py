@@ -19,7 +19,7 @@ from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
 
 from snippets.torch_label_smoothing import (  # noqa: E402
     smoothed_linear_cross_entropy,
-    smoothing_on_a_hard_label_kernel,
+    smoothed_torch_linear_cross_entropy,
     torch_manual_loss,
 )
 
@@ -358,20 +358,6 @@ def test_no_operation_produces_n_by_k_logits_forward_or_backward(reduction):
 # ------------------------------------------- on top of a hard-label kernel
 
 
-def torch_chunked_hard_loss(hidden, head_weight, labels, head_bias):
-    """PyTorch 2.13's chunked F.linear_cross_entropy, which refuses label smoothing."""
-    options = torch.nn.LinearCrossEntropyOptions()
-    return lambda class_weight, reduction: F.linear_cross_entropy(
-        hidden,
-        head_weight,
-        labels,
-        linear_bias=head_bias,
-        weight=class_weight,
-        reduction=reduction,
-        options=options,
-    )
-
-
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_smoothing_on_pytorchs_chunked_hard_label_kernel(reduction, weighted):
@@ -392,15 +378,8 @@ def test_smoothing_on_pytorchs_chunked_hard_label_kernel(reduction, weighted):
         upstream,
     )
     got, got_grads = loss_and_grads(
-        lambda h, w_, b_: smoothing_on_a_hard_label_kernel(
-            torch_chunked_hard_loss(h, w_, labels, b_),
-            h,
-            w_,
-            labels,
-            0.1,
-            head_bias=b_,
-            weight=weight,
-            reduction=reduction,
+        lambda h, w_, b_: smoothed_torch_linear_cross_entropy(
+            h, w_, labels, 0.1, head_bias=b_, weight=weight, reduction=reduction
         ),
         (hidden, w, b),
         upstream,
