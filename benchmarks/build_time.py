@@ -1,23 +1,25 @@
 """Measure cold and warm `mkdocs build` times; budgets: cold ≤ 90 s, warm ≤ 5 s (2 cores).
 
 Cold: no caches (.cache/ removed: KaTeX, lab executions, mkdocs-jupyter). Warm: the same
-build again with nothing changed. Run `python -m benchmarks.build_time`; results are printed
-and written to benchmarks/results/build_time.json.
+build again with nothing changed. Each is repeated (min, median and max are kept) and judged
+by its median. It refuses to run on a loaded machine (benchmarks/machine.py)::
+
+    .venv/bin/python -m benchmarks.build_time               # writes benchmarks/results/build_time.json
+    .venv/bin/python -m benchmarks.build_time --repeats 1 --allow-loaded --out /tmp/build.json
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
-from benchmarks.machine import cpu_model
+from benchmarks import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "build_time.json"
@@ -35,28 +37,35 @@ def timed_build() -> float:
     return time.perf_counter() - start
 
 
-def main(repeats: int = 3) -> dict:
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=3, help="builds of each kind")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    machine.add_allow_loaded_flag(parser)
+    args = parser.parse_args()
+    record = machine.require_quiet(args.allow_loaded)
     cold = []
-    for _ in range(repeats):
+    for _ in range(args.repeats):
         shutil.rmtree(ROOT / ".cache", ignore_errors=True)
         cold.append(timed_build())
-    warm = [timed_build() for _ in range(repeats)]
+    warm = [timed_build() for _ in range(args.repeats)]
     results = {
-        "date": date.today().isoformat(),
-        "cpu": cpu_model(),
-        "cores": os.cpu_count(),
-        "repeats": repeats,
-        "cold_seconds": {"median": statistics.median(cold), "all": cold},
-        "warm_seconds": {"median": statistics.median(warm), "all": warm},
-        "budget_seconds": BUDGET_SECONDS,
+        "benchmark": "wall time of `mkdocs build --strict`: cold (no .cache/) and warm (nothing changed)",
+        "repeats": args.repeats,
+        "cold_s": machine.spread(cold),
+        "warm_s": machine.spread(warm),
+        "budget_s": BUDGET_SECONDS,
+        "machine": machine.finish(record),
     }
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     for kind in ("cold", "warm"):
-        median = results[f"{kind}_seconds"]["median"]
-        verdict = "within" if median <= BUDGET_SECONDS[kind] else "OVER"
-        print(f"{kind:>4} build: median {median:.1f} s over {repeats} runs ({verdict} the {BUDGET_SECONDS[kind]:.0f} s budget)")
-    return results
+        times = results[f"{kind}_s"]
+        verdict = "within" if times["median"] <= BUDGET_SECONDS[kind] else "OVER"
+        print(f"{kind:>4} build: median {times['median']:.1f} s ({times['min']:.1f}-{times['max']:.1f}) over "
+              f"{args.repeats} runs ({verdict} the {BUDGET_SECONDS[kind]:.0f} s budget)")
+    print(f"wrote {args.out}" + ("  (LOADED: not publishable)" if record["loaded"] else ""))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    main()

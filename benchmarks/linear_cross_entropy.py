@@ -18,8 +18,9 @@ resident set size during its first full call (``benchmarks.vocab_scale.peak_rss_
 for NumPy, tracemalloc's peak is an extra column. The same subprocess then times
 ``--repetitions`` calls: min, median and max are reported.
 
-Load rule: the run refuses to start when the 1-minute load average exceeds half the
-cores, unless ``--allow-loaded`` is given, which marks the results as loaded (informal).
+Load rule (benchmarks/machine.py): the run refuses to start when the 1-minute load average
+exceeds half the cores, unless ``--allow-loaded`` is given, which marks the results as
+loaded; the page then withholds them (tools.results_tables).
 
 Run from the repository root (PyTorch needed: ``pip install -r requirements-torch.txt``)::
 
@@ -29,11 +30,7 @@ Run from the repository root (PyTorch needed: ``pip install -r requirements-torc
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
-import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -45,53 +42,20 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.machine import cpu_model
+from benchmarks import machine
 from benchmarks.vocab_scale import peak_rss_growth
-from tools.linear_cross_entropy_table import CONTENDERS, targets_met
+from tools.results_tables import (
+    LINEAR_CE_NAMES,
+    linear_cross_entropy_tables,
+    linear_cross_entropy_targets,
+)
 
 N, D = 4096, 512
 VOCAB_SIZES = (32_000, 128_000, 256_000)
 ALPHA = 0.1
 RESULTS = Path(__file__).parent / "results" / "linear_cross_entropy.json"
+CONTENDERS = tuple(LINEAR_CE_NAMES)
 MIB = 2**20
-
-
-# ------------------------------------------------------------- load rule
-# A local version of the shared rule (benchmarks/machine.py on the benchmarks branch).
-
-
-def machine_record(allow_loaded: bool) -> dict[str, Any]:
-    """Date, CPU, cores and load; exits when the machine is loaded and that is not allowed."""
-    cores = os.cpu_count() or 1
-    load = os.getloadavg()[0]
-    loaded = load > cores / 2
-    if loaded and not allow_loaded:
-        raise SystemExit(
-            f"refusing to benchmark: the 1-minute load average is {load:.2f} on {cores} cores "
-            f"(limit {cores / 2:g}, half the cores). Wait for a quiet machine, or pass "
-            "--allow-loaded to write results marked as loaded (informal, never published)."
-        )
-    return {
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
-        "cpu": cpu_model(),
-        "cores": cores,
-        "python": platform.python_version(),
-        "load_limit_1min": cores / 2,
-        "load_average": {"before": round(load, 2), "after": None},
-        "loaded": loaded,
-    }
-
-
-def spread(values: list[float]) -> dict[str, Any]:
-    """Min, median and max of repeated measurements, with every run in order."""
-    return {
-        "min": min(values),
-        "median": statistics.median(values),
-        "max": max(values),
-        "runs": values,
-    }
 
 
 # ------------------------------------------------------------- contenders
@@ -181,7 +145,7 @@ def worker(
         start = time.perf_counter()
         loss = run()
         times.append(time.perf_counter() - start)
-    result["time_s"] = spread(times)
+    result["time_s"] = machine.spread(times)
     result["loss"] = loss
     return result
 
@@ -221,11 +185,11 @@ def run_benchmark(
     """Every contender at every K, rotating who goes first; returns the JSON document."""
     import torch
 
-    record = machine_record(allow_loaded)
-    record.update(
+    record = machine.require_quiet(
+        allow_loaded,
         numpy=np.__version__,
         torch=torch.__version__,
-        torch_threads=torch.get_num_threads(),
+        torch_threads=str(torch.get_num_threads()),
     )
     sizes = []
     for i, k in enumerate(vocab_sizes):
@@ -243,7 +207,6 @@ def run_benchmark(
                 flush=True,
             )
         sizes.append({"k": k, **{c: size[c] for c in contenders}})
-    record["load_average"]["after"] = round(os.getloadavg()[0], 2)
     results = {
         "benchmark": "mean label-smoothed cross-entropy of hidden @ W.T (no bias), forward + backward "
         "for hidden and W",
@@ -256,10 +219,10 @@ def run_benchmark(
         "memory": "peak growth of the resident set size during the first full call, in a fresh "
         "process per contender and K, after a small warm-up; tracemalloc peak for NumPy too",
         "timing": "wall time of each repetition after the memory call, same process",
-        "machine": record,
+        "machine": machine.finish(record),
         "sizes": sizes,
     }
-    results["targets"] = targets_met(results)
+    results["targets"] = linear_cross_entropy_targets(results)
     return results
 
 
@@ -271,11 +234,7 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, default=RESULTS, help="where to write the JSON"
     )
-    parser.add_argument(
-        "--allow-loaded",
-        action="store_true",
-        help="measure on a loaded machine; results are marked loaded (informal)",
-    )
+    machine.add_allow_loaded_flag(parser)
     parser.add_argument(
         "--k", type=int, nargs="+", default=list(VOCAB_SIZES), help="vocabulary sizes"
     )
@@ -291,8 +250,6 @@ def main() -> None:
         result = worker(args.worker, args.k[0], args.repetitions, args.chunk_size)
         print(json.dumps(result))
         return
-    from tools.linear_cross_entropy_table import markdown_table
-
     results = run_benchmark(
         args.repetitions,
         args.allow_loaded,
@@ -302,7 +259,7 @@ def main() -> None:
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(markdown_table(results))
+    print("\n\n".join(linear_cross_entropy_tables(results)))
     print("targets:", results["targets"])
 
 

@@ -3,63 +3,125 @@
     python -m benchmarks.report      # rewrite the section between the README's markers
 
 tests/test_readme.py fails when the README's section differs from what this renders, so the
-numbers in the README always come from the committed results.
+numbers in the README always come from the committed results. Results recorded on a loaded
+machine, or before the load rule, are not published: their line says so and names the command
+that records them, and this script exits 1 after writing the README.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
+
+from benchmarks.lighthouse import MIN_ROUNDS
+from tools.results_tables import machine_summary, vocab_scale_summary, withheld_notice, withheld_reason
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 README = ROOT / "README.md"
 START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
+COMMANDS = {
+    "lighthouse": ".venv/bin/python -m benchmarks.lighthouse",
+    "build_time": ".venv/bin/python -m benchmarks.build_time",
+    "lab_time": ".venv/bin/python -m benchmarks.lab_time",
+    "vocab_scale": ".venv/bin/python -m benchmarks.vocab_scale",
+}
 
 
 def load(name: str) -> dict:
     return json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def render() -> str:
-    """Markdown tables of page speed, build time, lab time and vocabulary-scale results."""
-    lighthouse, build, labs, vocab = load("lighthouse"), load("build_time"), load("lab_time"), load("vocab_scale")
+def _spread_s(spread: dict[str, float]) -> str:
+    return f"{spread['median']:.1f} s ({spread['min']:.1f}–{spread['max']:.1f})"
+
+
+def page_speed_reason(results: dict[str, Any]) -> str | None:
+    """Why the Lighthouse results are withheld: the load rule, too few rounds or no control."""
+    if reason := withheld_reason(results):
+        return reason
+    if not results.get("control"):
+        return "measured without a control page"
+    if results["rounds"] < MIN_ROUNDS:
+        return f"only {results['rounds']} rounds (at least {MIN_ROUNDS})"
+    return None
+
+
+def page_speed(results: dict[str, Any]) -> str:
+    """The table of each page against the control page measured in the same run."""
+    if reason := page_speed_reason(results):
+        return withheld_notice("Page speed (`benchmarks/lighthouse.py`)", reason, COMMANDS["lighthouse"])
+    control = results["control"]["summary"]
+    perf = control["performance"]
     lines = [
-        f"Page speed (`benchmarks/lighthouse.py`: Lighthouse {lighthouse['pages'][0]['lighthouse']}, mobile preset, "
-        "median of the performance runs; core = HTML, CSS, JS and fonts as transferred, gzip):",
+        f"Page speed (`benchmarks/lighthouse.py`: Lighthouse {results['lighthouse']}, {results['preset']} preset, "
+        f"gzip; medians of {results['rounds']} interleaved rounds; {machine_summary(results['machine'])}). "
+        f"The control is a page of stock Material {results['control']['material']} with "
+        f"{results['control']['words']:,} words and one code block, no plugins, measured in the same rounds: "
+        f"performance {perf['median']:.2f} ({perf['min']:.2f}–{perf['max']:.2f}), TBT {control['tbt_ms']['median']:.0f} ms, "
+        f"LCP {control['lcp_ms']['median']:,.0f} ms, FCP {control['fcp_ms']['median']:,.0f} ms, "
+        f"core {control['core_kib']['median']:.0f} KiB, {control['dom_elements']['median']:,.0f} DOM elements. Each page against it (Δ: page − control; ×: page ÷ control; "
+        "core = HTML, CSS, JS and fonts as transferred; targets: performance Δ ≥ −0.03, TBT Δ ≤ +100 ms, CLS 0, "
+        "accessibility, best practices and SEO 1.0, core ≤ 300 KiB, offscreen images lazy):",
         "",
-        "| page | performance (runs) | FCP ms | LCP ms | TBT ms | accessibility | best practices | SEO | CLS "
-        "| core KiB | DOM elements |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| page | performance (Δ) | TBT ms (Δ) | LCP × | FCP × | CLS | accessibility | best practices | SEO "
+        "| core KiB | DOM elements | offscreen not lazy | missed targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for page in lighthouse["pages"]:
-        scores = page["scores"]
-        runs = ", ".join(f"{run:.2f}" for run in page["performance_runs"])
+    for page in results["pages"]:
+        s = page["summary"]
         lines.append(
-            f"| `/{page['page']}` | {scores['performance']:.2f} ({runs}) | {page['fcp_ms']} | {page['lcp_ms']} "
-            f"| {page['tbt_ms']} | {scores['accessibility']:.2f} | {scores['best-practices']:.2f} | {scores['seo']:.2f} "
-            f"| {page['cls']:.3f} | {page['core_kib']:.0f} | {page['dom_elements']:,} |"
+            f"| `/{page['page']}` | {s['performance']['median']:.2f} ({s['performance']['median'] - perf['median']:+.2f}) "
+            f"| {s['tbt_ms']['median']:,.0f} ({s['tbt_ms']['median'] - control['tbt_ms']['median']:+,.0f}) "
+            f"| {s['lcp_ms']['median'] / control['lcp_ms']['median']:.2f} "
+            f"| {s['fcp_ms']['median'] / control['fcp_ms']['median']:.2f} | {s['cls']['max']:.3f} "
+            f"| {s['accessibility']['min']:.2f} | {s['best-practices']['min']:.2f} | {s['seo']['min']:.2f} "
+            f"| {s['core_kib']['median']:.0f} | {s['dom_elements']['median']:,.0f} "
+            f"| {s['offscreen_images_not_deferred']['max']:.0f} "
+            f"| {', '.join(page['misses']) or 'none'} |"
         )
-    lines += [
-        "",
-        f"Build (`benchmarks/build_time.py`, {build['cores']} cores, {build['date']}): cold "
-        f"{build['cold_seconds']['median']:.1f} s (budget {build['budget_seconds']['cold']:.0f} s), warm "
-        f"{build['warm_seconds']['median']:.1f} s (budget {build['budget_seconds']['warm']:.0f} s), medians of "
-        f"{build['repeats']} runs.",
-        "",
-        f"Labs (`benchmarks/lab_time.py`, budget {labs['budget_s']:.0f} s each): "
-        + ", ".join(f"{lab['lab']} {lab['wall_s']:.1f} s" for lab in labs["labs"])
-        + ".",
-        "",
-        f"Vocabulary scale (`benchmarks/vocab_scale.py`, N = {vocab['n']:,}, {vocab['dtype']}): this library's "
-        "time and peak memory as a fraction of PyTorch's: "
-        + "; ".join(
-            f"K = {size['k']:,}: time {size['library_over_torch']['time']:.2f}, memory {size['library_over_torch']['memory']:.4f}"
-            for size in vocab["sizes"]
-        )
-        + ".",
-    ]
     return "\n".join(lines)
+
+
+def build_time(results: dict[str, Any]) -> str:
+    if reason := withheld_reason(results):
+        return withheld_notice("Build (`benchmarks/build_time.py`)", reason, COMMANDS["build_time"])
+    budget = results["budget_s"]
+    return (f"Build (`benchmarks/build_time.py`; {machine_summary(results['machine'])}): cold "
+            f"{_spread_s(results['cold_s'])} (budget {budget['cold']:.0f} s), warm {_spread_s(results['warm_s'])} "
+            f"(budget {budget['warm']:.0f} s): median (min–max) of {results['repeats']} runs each.")
+
+
+def lab_time(results: dict[str, Any]) -> str:
+    if reason := withheld_reason(results):
+        return withheld_notice("Labs (`benchmarks/lab_time.py`)", reason, COMMANDS["lab_time"])
+    return (f"Labs (`benchmarks/lab_time.py`, budget {results['budget_s']:.0f} s each, median (min–max) of "
+            f"{results['repeats']} fresh executions; {machine_summary(results['machine'])}): "
+            + ", ".join(f"{Path(lab['lab']).name} {_spread_s(lab['wall_s'])}" for lab in results["labs"]) + ".")
+
+
+def vocab_scale(results: dict[str, Any]) -> str:
+    if reason := withheld_reason(results):
+        return withheld_notice("Vocabulary scale (`benchmarks/vocab_scale.py`)", reason, COMMANDS["vocab_scale"])
+    return (f"Vocabulary scale (`benchmarks/vocab_scale.py`, one batch of N = {results['n']:,} {results['dtype']} "
+            f"rows, {results['repetitions']} interleaved repetitions; {machine_summary(results['machine'])}; "
+            f"torch {results['machine']['torch']}): {vocab_scale_summary(results)}")
+
+
+SECTIONS = {"lighthouse": page_speed, "build_time": build_time, "lab_time": lab_time, "vocab_scale": vocab_scale}
+
+
+def withheld() -> list[str]:
+    """The results files the README does not publish."""
+    reasons = {"lighthouse": page_speed_reason}
+    return [name for name in SECTIONS if reasons.get(name, withheld_reason)(load(name))]
+
+
+def render() -> str:
+    """The Markdown of the README's measured section."""
+    return "\n\n".join(render_one(load(name)) for name, render_one in SECTIONS.items())
 
 
 def section(text: str) -> str:
@@ -67,13 +129,18 @@ def section(text: str) -> str:
     return text.split(START, 1)[1].split(END, 1)[0].strip()
 
 
-def main() -> None:
+def main() -> int:
     text = README.read_text(encoding="utf-8")
     before, rest = text.split(START, 1)
     after = rest.split(END, 1)[1]
     README.write_text(f"{before}{START}\n{render()}\n{END}{after}", encoding="utf-8")
     print(render())
+    if missing := withheld():
+        print(f"\nREADME written; not published: {', '.join(missing)}. Record them on a quiet machine.",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

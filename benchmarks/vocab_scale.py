@@ -1,18 +1,29 @@
 """Vocabulary-scale benchmark: the mean label-smoothed loss at language-model sizes.
 
-Compares three ways to compute the mean smoothed cross-entropy of N = 4096 rows
-of float32 logits over K in {1,000, 32,000, 128,000} classes, in one process,
-with the repetitions interleaved so that drifts in machine load hit all three alike:
+Four contenders compute the mean smoothed cross-entropy of N = 4096 rows of float32 logits over
+K in {1,000, 32,000, 128,000} classes:
 
 1. ``naive``: build the (N, K) smoothed targets, take log_softmax, multiply and sum;
 2. ``library``: :func:`snippets.label_smoothing.smoothed_cross_entropy` (chunked);
-3. ``torch``: ``torch.nn.functional.cross_entropy(..., label_smoothing=alpha)`` on the CPU.
+3. ``torch_1_thread``: ``torch.nn.functional.cross_entropy(..., label_smoothing=alpha)`` on the
+   CPU with ``torch.set_num_threads(1)``;
+4. ``torch_default``: the same at PyTorch's default thread count (one per core).
 
-Run from the repository root (PyTorch needed: ``pip install -r requirements-torch.txt``)::
+Time: in one process, after a warm-up call each, the contenders' calls are interleaved (the
+order rotates every repetition) so that a drift in the machine's speed hits all alike; the
+results keep min, median and max. Memory: one instrument for all four, the growth of the peak
+resident set (VmHWM, reset through /proc/self/clear_refs) over the resident set before the
+call, each measurement in a fresh process (the data made, one warm-up call, freed memory handed
+back with malloc_trim, then the measured call); for the NumPy contenders also tracemalloc's
+peak, which sees NumPy's allocations only.
+
+Run from the repository root on a quiet machine (PyTorch needed: ``pip install -r
+requirements-torch.txt``); it refuses to run when the machine is loaded (benchmarks/machine.py)::
 
     python -m benchmarks.vocab_scale            # writes benchmarks/results/vocab_scale.json
+    python -m benchmarks.vocab_scale --sizes 1000 --repetitions 2 --allow-loaded --out /tmp/v.json
 
-The site renders the committed JSON with :func:`markdown_table`; importing this
+The README and the page render the committed JSON with tools.results_tables; importing this
 module does not import PyTorch.
 """
 
@@ -20,13 +31,12 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import datetime
 import gc
 import json
+import math
 import os
-import platform
-import statistics
-import threading
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -35,14 +45,17 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.machine import cpu_model
+from benchmarks import machine
 from snippets.label_smoothing import log_softmax, smooth_labels, smoothed_cross_entropy
+from tools.results_tables import vocab_scale_tables
 
+ROOT = Path(__file__).resolve().parent.parent
 N = 4096
 VOCAB_SIZES = (1_000, 32_000, 128_000)
 ALPHA = 0.1
-RESULTS = Path(__file__).parent / "results" / "vocab_scale.json"
-IMPLEMENTATIONS = ("naive", "library", "torch")
+RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
+CONTENDERS = ("naive", "library", "torch_1_thread", "torch_default")
+NUMPY_CONTENDERS = ("naive", "library")
 MIB = 2**20
 
 
@@ -57,42 +70,68 @@ def library_loss(logits: np.ndarray, labels: np.ndarray, alpha: float) -> float:
     return float(smoothed_cross_entropy(logits, labels, alpha))
 
 
-def _rss_bytes() -> int:
-    """Resident set size of this process, from /proc/self/statm (Linux)."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def make_batch(n: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The benchmark's logits and labels; every process makes the same ones from the seed."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, k), dtype=np.float32), rng.integers(0, k, size=n)
+
+
+def torch_threads(contender: str, default_threads: int) -> int:
+    """The PyTorch thread count a contender runs with."""
+    return 1 if contender == "torch_1_thread" else default_threads
+
+
+def loss_call(contender: str, logits: np.ndarray, labels: np.ndarray) -> Callable[[], float]:
+    """One call of a contender's loss on the batch, as a function of no arguments."""
+    if contender == "naive":
+        return lambda: naive_loss(logits, labels, ALPHA)
+    if contender == "library":
+        return lambda: library_loss(logits, labels, ALPHA)
+    if contender not in CONTENDERS:
+        raise ValueError(f"contender must be one of {CONTENDERS}, got {contender!r}")
+    import torch
+    import torch.nn.functional as F
+
+    logits_t, labels_t = torch.from_numpy(logits), torch.from_numpy(labels)  # shared, not copied
+    return lambda: F.cross_entropy(logits_t, labels_t, label_smoothing=ALPHA).item()
+
+
+# --------------------------------------------------------------- memory
+
+
+def _status_bytes(field: str) -> int:
+    """A memory field of /proc/self/status ("VmRSS", "VmHWM"), in bytes (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"/proc/self/status has no {field} field")
 
 
 def _release_freed_memory() -> None:
-    """Collect garbage and hand freed heap pages back to the OS, so RSS growth is fresh."""
+    """Collect garbage and hand freed heap pages back to the OS, so the next growth is fresh."""
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: RSS growth may then under-count
+    except (OSError, AttributeError):  # not glibc: growth may then under-count reused pages
         pass
 
 
-def peak_rss_growth(run: Callable[[], object], interval_s: float = 2e-4) -> int:
-    """Peak RSS above the starting RSS while ``run()`` executes, sampled by a thread."""
+def peak_rss_growth(run: Callable[[], object]) -> int:
+    """Bytes by which the peak resident set during ``run()`` exceeds the resident set before it.
+
+    The kernel tracks the peak (VmHWM) exactly; writing "5" to /proc/self/clear_refs resets it
+    to the current resident set, so no allocation is missed between samples.
+    """
     _release_freed_memory()
-    baseline = _rss_bytes()
-    peak = baseline
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _rss_bytes())
-            time.sleep(interval_s)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
+    baseline = _status_bytes("VmRSS")
     try:
-        run()
-    finally:
-        done.set()
-        sampler.join()
-    return max(peak, _rss_bytes()) - baseline
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+            clear_refs.write("5")
+    except OSError as error:
+        raise RuntimeError(f"cannot reset the peak resident set through /proc/self/clear_refs: {error}") from error
+    run()
+    return _status_bytes("VmHWM") - baseline
 
 
 def peak_traced(run: Callable[[], object]) -> int:
@@ -106,208 +145,151 @@ def peak_traced(run: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
-def environment(torch: Any) -> dict[str, Any]:
-    """Date, CPU, library versions and thread counts, for the JSON header."""
-    cpu = cpu_model()
+def memory_in_this_process(contender: str, n: int, k: int, default_threads: int) -> dict[str, float]:
+    """One memory measurement of a contender (run in a fresh process by ``measure_memory``)."""
+    if contender.startswith("torch"):
+        import torch
+
+        torch.set_num_threads(torch_threads(contender, default_threads))
+    logits, labels = make_batch(n, k)
+    call = loss_call(contender, logits, labels)
+    call()  # warm-up: one-time set-up is not the loss's memory
+    measured = {"peak_rss_growth_mib": peak_rss_growth(call) / MIB}
+    if contender in NUMPY_CONTENDERS:
+        measured["tracemalloc_peak_mib"] = peak_traced(call) / MIB
+    return measured
+
+
+def measure_memory(contender: str, n: int, k: int, default_threads: int) -> dict[str, float]:
+    """``memory_in_this_process`` in a fresh Python process."""
+    command = [sys.executable, "-m", "benchmarks.vocab_scale", "--memory-of", contender,
+               "--n", str(n), "--sizes", str(k), "--default-threads", str(default_threads)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"memory measurement of {contender} at K = {k} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+# --------------------------------------------------------------- time
+
+
+def time_one_size(n: int, k: int, repetitions: int, default_threads: int) -> tuple[dict, dict]:
+    """Interleaved wall times of every contender at one K, and each contender's loss."""
+    import torch
+
+    logits, labels = make_batch(n, k)
+    calls = {c: loss_call(c, logits, labels) for c in CONTENDERS}
+
+    def run(contender: str) -> tuple[float, float]:
+        if contender.startswith("torch"):
+            torch.set_num_threads(torch_threads(contender, default_threads))  # outside the clock
+        start = time.perf_counter()
+        loss = calls[contender]()
+        return time.perf_counter() - start, loss
+
+    losses = {c: run(c)[1] for c in CONTENDERS}  # warm-up, and a check that all agree
+    if not all(math.isclose(loss, losses["naive"], rel_tol=1e-4) for loss in losses.values()):
+        raise RuntimeError(f"the contenders disagree on the loss at K = {k}: {losses}")
+    times: dict[str, list[float]] = {c: [] for c in CONTENDERS}
+    for rep in range(repetitions):
+        shift = rep % len(CONTENDERS)
+        for contender in CONTENDERS[shift:] + CONTENDERS[:shift]:  # rotate who goes first
+            times[contender].append(run(contender)[0])
+    torch.set_num_threads(default_threads)
+    return times, losses
+
+
+def benchmark_one_size(n: int, k: int, repetitions: int, memory_runs: int, default_threads: int) -> dict:
+    """Time (in this process) and memory (fresh processes) of the contenders at one K."""
+    times, losses = time_one_size(n, k, repetitions, default_threads)
+    _release_freed_memory()
+    memory: dict[str, list[dict[str, float]]] = {
+        c: [measure_memory(c, n, k, default_threads) for _ in range(memory_runs)] for c in CONTENDERS
+    }
+    return {
+        "k": k,
+        "loss": losses,
+        "time_s": {c: machine.spread(times[c]) for c in CONTENDERS},
+        "peak_rss_growth_mib": {c: machine.spread([m["peak_rss_growth_mib"] for m in memory[c]])
+                                for c in CONTENDERS},
+        "tracemalloc_peak_mib": {c: machine.spread([m["tracemalloc_peak_mib"] for m in memory[c]])
+                                 for c in NUMPY_CONTENDERS},
+    }
+
+
+def thread_settings(torch: Any) -> dict[str, Any]:
+    """PyTorch's and NumPy's thread pools and the variables that set them, for the record."""
     try:
         from threadpoolctl import threadpool_info
 
-        blas = [
-            {k: info.get(k) for k in ("internal_api", "num_threads", "version")}
-            for info in threadpool_info()
-        ]
+        pools = [{k: info.get(k) for k in ("internal_api", "num_threads", "version")} for info in threadpool_info()]
     except ImportError:
-        blas = "threadpoolctl not installed"
+        pools = "threadpoolctl not installed"
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "torch": torch.__version__,
-        "threads": {
-            "torch": torch.get_num_threads(),
-            "numpy_thread_pools": blas,
-            **{
-                var: os.environ.get(var)
-                for var in (
-                    "OMP_NUM_THREADS",
-                    "OPENBLAS_NUM_THREADS",
-                    "OPENBLAS_CORETYPE",
-                )
-            },
-        },
+        "torch_default": torch.get_num_threads(),
+        "numpy_thread_pools": pools,
+        **{var: os.environ.get(var) for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
     }
 
 
-def benchmark_one_size(k: int, repetitions: int, seed: int = 0) -> dict[str, Any]:
-    """Time and measure the three implementations at one vocabulary size K."""
-    import torch
-    import torch.nn.functional as F
-
-    rng = np.random.default_rng(seed)
-    logits = rng.standard_normal((N, k), dtype=np.float32)
-    labels = rng.integers(0, k, size=N)
-    logits_t, labels_t = torch.from_numpy(logits), torch.from_numpy(
-        labels
-    )  # shared, not copied
-
-    runs: dict[str, Callable[[], float]] = {
-        "naive": lambda: naive_loss(logits, labels, ALPHA),
-        "library": lambda: library_loss(logits, labels, ALPHA),
-        "torch": lambda: F.cross_entropy(
-            logits_t, labels_t, label_smoothing=ALPHA
-        ).item(),
-    }
-    losses = {
-        name: run() for name, run in runs.items()
-    }  # warm-up, and a correctness check
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for rep in range(repetitions):
-        order = (
-            IMPLEMENTATIONS[rep % 3 :] + IMPLEMENTATIONS[: rep % 3]
-        )  # rotate who goes first
-        for name in order:
-            start = time.perf_counter()
-            runs[name]()
-            times[name].append(time.perf_counter() - start)
-
-    # Memory is measured in separate calls, so the tracers never slow the timed ones.
-    result: dict[str, Any] = {"k": k}
-    for name in IMPLEMENTATIONS:
-        rss = peak_rss_growth(runs[name]) / MIB
-        result[name] = {
-            "median_s": statistics.median(times[name]),
-            "times_s": times[name],
-            "peak_extra_mib": rss if name == "torch" else peak_traced(runs[name]) / MIB,
-            "peak_rss_growth_mib": rss,
-            "loss": losses[name],
-        }
-    result["library_over_torch"] = {
-        "time": result["library"]["median_s"] / result["torch"]["median_s"],
-        "memory": result["library"]["peak_extra_mib"]
-        / result["torch"]["peak_extra_mib"],
-    }
-    return result
-
-
-def targets_met(sizes: list[dict]) -> dict[str, bool]:
-    """The issue's targets: bounded library memory, and no slower than PyTorch at large K."""
-    at = {size["k"]: size for size in sizes}
-    return {
-        "library_peak_at_128000_within_64_mib": at[128_000]["library"]["peak_extra_mib"] <= 64,
-        "library_not_slower_than_torch_at_32000": at[32_000]["library_over_torch"]["time"] <= 1,
-        "library_not_slower_than_torch_at_128000": at[128_000]["library_over_torch"]["time"] <= 1,
-    }
-
-
-def run_benchmark(repetitions: int = 5) -> dict[str, Any]:
-    """Run every vocabulary size and check the targets; returns the JSON document."""
+def run_benchmark(sizes: tuple[int, ...], repetitions: int, memory_runs: int, allow_loaded: bool,
+                  n: int = N) -> dict[str, Any]:
+    """Every vocabulary size, timed and measured; returns the JSON document."""
     import torch
 
-    header = environment(torch)
-    load_before = os.getloadavg()
-    sizes = []
-    for k in VOCAB_SIZES:
-        sizes.append(benchmark_one_size(k, repetitions))
-        print(
-            f"K = {k:>7,}: "
-            + ", ".join(
-                f"{n} {sizes[-1][n]['median_s'] * 1e3:.1f} ms" for n in IMPLEMENTATIONS
-            )
-        )
-    targets = targets_met(sizes)
+    record = machine.require_quiet(allow_loaded, numpy=np.__version__, torch=torch.__version__)
+    threads = thread_settings(torch)
+    default_threads = threads["torch_default"]
+    results = []
+    for k in sizes:
+        results.append(benchmark_one_size(n, k, repetitions, memory_runs, default_threads))
+        print(f"K = {k:>7,}: " + ", ".join(
+            f"{c} {results[-1]['time_s'][c]['median'] * 1e3:.1f} ms "
+            f"({results[-1]['time_s'][c]['min'] * 1e3:.1f}-{results[-1]['time_s'][c]['max'] * 1e3:.1f})"
+            for c in CONTENDERS), flush=True)
     return {
         "benchmark": "mean label-smoothed cross-entropy of float32 logits (N, K), classes on the last axis",
-        "n": N,
+        "n": n,
         "alpha": ALPHA,
         "dtype": "float32",
+        "contenders": list(CONTENDERS),
+        "torch_default_threads": default_threads,
         "repetitions": repetitions,
-        "timing": "median wall time of interleaved repetitions after one warm-up call each",
-        "memory": {
-            "naive, library": "peak_extra_mib: tracemalloc peak during one call (NumPy's allocations)",
-            "torch": "peak_extra_mib: growth of the process RSS during one call, sampled every 0.2 ms "
-            "from /proc/self/statm after malloc_trim (PyTorch exposes no CPU allocator statistics)",
-            "all": "peak_rss_growth_mib: that RSS growth for every implementation, as a cross-check",
-        },
-        **header,
-        # Other work on the machine slows all three alike (interleaving), but shows in absolute times.
-        "load_average_1min": {"before": load_before[0], "after": os.getloadavg()[0]},
-        "targets": targets,
-        "sizes": sizes,
+        "memory_runs": memory_runs,
+        "timing": "wall time of one call; the contenders' calls interleaved, the order rotating each "
+                  "repetition, after one warm-up call each, in one process",
+        "memory": "peak_rss_growth_mib: VmHWM (reset through /proc/self/clear_refs) minus VmRSS before one "
+                  "call, after a warm-up call and malloc_trim, in a fresh process per measurement; "
+                  "tracemalloc_peak_mib: tracemalloc's peak during one call, NumPy contenders only",
+        "threads": threads,
+        "machine": machine.finish(record),
+        "sizes": results,
     }
-
-
-# --------------------------------------------------------------- rendering
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1e3:,.1f}"
-
-
-def _mib(mib: float) -> str:
-    return f"{mib:,.1f}"
-
-
-def _ratio(ratio: float) -> str:
-    return f"{ratio:.2f}" if ratio >= 0.01 else f"{ratio:.1e}"
-
-
-def markdown_table(results: dict[str, Any]) -> str:
-    """Render the benchmark JSON as a Markdown table, one row per vocabulary size.
-
-    Parameters
-    ----------
-    results : dict
-        The document written by :func:`run_benchmark` (benchmarks/results/vocab_scale.json).
-
-    Returns
-    -------
-    str
-        A Markdown table: median time and peak extra memory of each implementation,
-        and the library's time and memory as fractions of PyTorch's.
-    """
-    names = {"naive": "naive", "library": "library", "torch": "PyTorch"}
-    header = (
-        ["K"]
-        + [f"{names[n]} time (ms)" for n in IMPLEMENTATIONS]
-        + [f"{names[n]} peak memory (MiB)" for n in IMPLEMENTATIONS]
-        + ["library / PyTorch time", "library / PyTorch memory"]
-    )
-    lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
-    for size in results["sizes"]:
-        cells = (
-            [f"{size['k']:,}"]
-            + [_ms(size[n]["median_s"]) for n in IMPLEMENTATIONS]
-            + [_mib(size[n]["peak_extra_mib"]) for n in IMPLEMENTATIONS]
-            + [
-                _ratio(size["library_over_torch"]["time"]),
-                _ratio(size["library_over_torch"]["memory"]),
-            ]
-        )
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--repetitions",
-        type=int,
-        default=5,
-        help="timed calls per implementation and size",
-    )
-    parser.add_argument(
-        "--out", type=Path, default=RESULTS, help="where to write the JSON"
-    )
+    parser.add_argument("--repetitions", type=int, default=7, help="timed calls per contender and size")
+    parser.add_argument("--memory-runs", type=int, default=1, help="fresh-process memory measurements per contender and size")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(VOCAB_SIZES), help="vocabulary sizes K")
+    parser.add_argument("--n", type=int, default=N, help="rows of logits")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
+    machine.add_allow_loaded_flag(parser)
+    # Internal: one memory measurement, printed as JSON (measure_memory runs this in a fresh process).
+    parser.add_argument("--memory-of", choices=CONTENDERS, help=argparse.SUPPRESS)
+    parser.add_argument("--default-threads", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    results = run_benchmark(args.repetitions)
+    if args.memory_of:
+        if args.default_threads is None:
+            parser.error("--memory-of needs --default-threads")
+        print(json.dumps(memory_in_this_process(args.memory_of, args.n, args.sizes[0], args.default_threads)))
+        return
+    results = run_benchmark(tuple(args.sizes), args.repetitions, args.memory_runs, args.allow_loaded, args.n)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(markdown_table(results))
-    print("targets:", results["targets"])
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    for table in vocab_scale_tables(results):
+        print(table + "\n")
+    print(f"wrote {args.out}" + ("  (LOADED: not publishable)" if results["machine"]["loaded"] else ""))
 
 
 if __name__ == "__main__":

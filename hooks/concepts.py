@@ -14,6 +14,8 @@ formats references the same way and an unknown key fails the build.
 
 from __future__ import annotations
 
+import dataclasses
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,25 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A deep-dive page of a concept that is a chapter (``concept.parts`` in front matter)."""
+
+    src_uri: str
+    title: str
+    summary: str
+
+    @property
+    def url(self) -> str:
+        return _directory_url(self.src_uri)
+
+
+def _directory_url(src_uri: str) -> str:
+    """Site-root-relative directory URL: ``a/b/index.md`` → ``a/b/``, ``a/b.md`` → ``a/b/``."""
+    stem = src_uri.removesuffix(".md")
+    return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else f"{stem}/"
+
+
+@dataclass(frozen=True)
 class Concept:
     src_uri: str
     title: str
@@ -76,12 +97,13 @@ class Concept:
     next: tuple[str, ...]
     papers: tuple[Paper, ...]
     replaces: str | None
+    parts: tuple[Part, ...] = ()
+    #: Anchors of the page before it became a chapter, by id: where each now lives ("math.md").
+    moved_anchors: tuple[tuple[str, str], ...] = ()
 
     @property
     def url(self) -> str:
-        """Site-root-relative directory URL: ``a/b/index.md`` → ``a/b/``, ``a/b.md`` → ``a/b/``."""
-        stem = self.src_uri.removesuffix(".md")
-        return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") else f"{stem}/"
+        return _directory_url(self.src_uri)
 
     @property
     def phase_short(self) -> str:
@@ -173,6 +195,46 @@ def parse_concept(
     )
 
 
+def _front_matter(path: Path, src_uri: str) -> dict[str, Any]:
+    try:
+        _, meta = get_data(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:  # get_data logs and swallows most errors
+        raise PluginError(f"{src_uri}: front matter is not valid YAML: {error}")
+    return meta
+
+
+def _parse_parts(meta: dict[str, Any], src_uri: str, docs: Path) -> tuple[Part, ...]:
+    """``parts:`` lists the chapter's deep-dive pages, relative to the concept page, in reading order."""
+    entries = meta.get("parts") or []
+    if not isinstance(entries, list):
+        raise ConceptError(src_uri, "concept.parts", f"must be a list, got {entries!r}")
+    parts = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("page"), str) or not entry.get("summary"):
+            raise ConceptError(
+                src_uri, "concept.parts", f"entries need 'page' (a .md path) and 'summary', got {entry!r}"
+            )
+        part_uri = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), entry["page"]))
+        path = docs / part_uri
+        if not entry["page"].endswith(".md") or not path.is_file():
+            raise ConceptError(src_uri, "concept.parts", f"page {entry['page']!r} is not a .md file beside the page")
+        part_meta = _front_matter(path, part_uri)
+        if "concept" in part_meta or not part_meta.get("title"):
+            raise ConceptError(
+                src_uri, "concept.parts", f"page {entry['page']!r} needs a title and no concept: mapping of its own"
+            )
+        parts.append(Part(part_uri, part_meta["title"], str(entry["summary"])))
+    return tuple(parts)
+
+
+def _parse_moved_anchors(meta: dict[str, Any], src_uri: str) -> tuple[tuple[str, str], ...]:
+    """``moved_anchors:`` maps ids of sections that left the page to the part page that now holds them."""
+    moved = meta.get("moved_anchors") or {}
+    if not isinstance(moved, dict) or not all(isinstance(v, str) for v in moved.values()):
+        raise ConceptError(src_uri, "concept.moved_anchors", f"must map anchor ids to pages, got {moved!r}")
+    return tuple(sorted(moved.items()))
+
+
 def read_concepts(
     docs_dir: str | Path, references: dict[str, Reference] | None = None
 ) -> dict[str, Concept]:
@@ -182,17 +244,19 @@ def read_concepts(
     concepts: dict[str, Concept] = {}
     for path in sorted(docs.rglob("*.md")):
         src_uri = path.relative_to(docs).as_posix()
-        try:
-            _, meta = get_data(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:  # get_data logs and swallows most errors
-            raise PluginError(f"{src_uri}: front matter is not valid YAML: {error}")
+        meta = _front_matter(path, src_uri)
         if "concept" not in meta:
             continue
         if not isinstance(meta["concept"], dict):
             raise ConceptError(src_uri, "concept", "must be a mapping")
         if not meta.get("title"):
             raise ConceptError(src_uri, "title", "is missing")
-        concepts[src_uri] = parse_concept(src_uri, meta["title"], meta["concept"], references)
+        concept = parse_concept(src_uri, meta["title"], meta["concept"], references)
+        concepts[src_uri] = dataclasses.replace(
+            concept,
+            parts=_parse_parts(meta["concept"], src_uri, docs),
+            moved_anchors=_parse_moved_anchors(meta["concept"], src_uri),
+        )
 
     numbers: dict[int, str] = {}
     for concept in concepts.values():
@@ -241,17 +305,51 @@ def add_citations(markdown: str, src_uri: str, references: dict[str, Reference])
     return f"{markdown}\n\n{notes}\n" if notes else markdown
 
 
+def moved_anchor_targets(concept: Concept, part_anchors: dict[str, list[str]]) -> dict[str, str]:
+    """Where each anchor of a chapter's overview that moved to a part page now lives.
+
+    ``part_anchors`` maps each part's ``src_uri`` to its heading ids. Every heading of a part is
+    reachable as ``overview#id``; ``concept.moved_anchors`` adds ids of sections that were merged
+    or renamed. Targets are relative to the overview's URL, e.g. ``math/#the-gradient``.
+    """
+
+    def relative(src_uri: str, fragment: str = "") -> str:
+        path = posixpath.relpath(_directory_url(src_uri), concept.url) + "/"
+        return path + (f"#{fragment}" if fragment else "")
+
+    targets: dict[str, str] = {}
+    for part in concept.parts:
+        for anchor in part_anchors.get(part.src_uri, []):
+            targets.setdefault(anchor, relative(part.src_uri, anchor))
+    base = posixpath.dirname(concept.src_uri)
+    for anchor, where in concept.moved_anchors:
+        page, _, fragment = where.partition("#")
+        targets[anchor] = relative(posixpath.normpath(posixpath.join(base, page)), fragment)
+    return targets
+
+
+def _anchor_ids(items) -> list[str]:
+    ids = []
+    for item in items:
+        ids.append(item.id)
+        ids.extend(_anchor_ids(item.children))
+    return ids
+
+
 # --- MkDocs events -----------------------------------------------------------
 
 _concepts: dict[str, Concept] = {}
 _references: dict[str, Reference] = {}
+_chapter_of: dict[str, Concept] = {}  # part page src_uri -> its concept
 
 
 def on_files(files: Files, config) -> Files:
-    global _concepts, _references
+    global _concepts, _references, _chapter_of
     _references = load_references(config["docs_dir"])
     _concepts = read_concepts(config["docs_dir"], _references)
-    missing = [uri for uri in _concepts if files.get_file_from_path(uri) is None]
+    _chapter_of = {part.src_uri: c for c in _concepts.values() for part in c.parts}
+    pages = [*_concepts, *_chapter_of]
+    missing = [uri for uri in pages if files.get_file_from_path(uri) is None]
     if missing:
         raise PluginError(f"{missing[0]}: concept page is excluded from the build")
     return files
@@ -265,10 +363,16 @@ def on_page_content(html: str, page, config, files) -> str:
     """List the template-rendered sections in the page's table of contents."""
     concept = _concepts.get(page.file.src_uri)
     if concept is not None:
+        if concept.parts:
+            page.toc.items.append(AnchorLink("In this chapter", "in-this-chapter", 2))
         if concept.papers:
             page.toc.items.append(AnchorLink("Canonical papers", "canonical-papers", 2))
         page.toc.items.append(AnchorLink("Connections", "connections", 2))
     return html
+
+
+def _top_section(page):
+    return page.ancestors[-1] if page.ancestors else None
 
 
 def on_page_context(context: dict, page, config, nav) -> dict:
@@ -277,4 +381,13 @@ def on_page_context(context: dict, page, config, nav) -> dict:
         context["concept"] = concept
         context["prerequisites"] = [_concepts[uri] for uri in concept.prerequisites]
         context["next_moves"] = [_concepts[uri] for uri in concept.next]
+        if concept.parts:
+            anchors = {p.file.src_uri: _anchor_ids(p.toc.items) for p in nav.pages if p.file.src_uri in _chapter_of}
+            context["moved_anchors"] = moved_anchor_targets(concept, anchors)
+    context["chapter_of"] = _chapter_of.get(page.file.src_uri)
+    # The footer's previous/next links stay within the page's top-level nav section (the course).
+    for neighbour in ("previous_page", "next_page"):
+        other = getattr(page, neighbour)
+        if other is not None and _top_section(other) is not _top_section(page):
+            setattr(page, neighbour, None)
     return context

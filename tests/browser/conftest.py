@@ -11,36 +11,19 @@ Nothing here skips: a missing site/ or a missing browser is a failure with a mes
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import re
-import shutil
-import threading
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from tools.local_site import CHROMIUM_ARGS, ServedSite, chromium_path, is_redirect_page, serve_site, sitemap_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 # The built site; SITE_DIR points elsewhere (e.g. a private `mkdocs build -d` while others rebuild site/).
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "site")).resolve()
 CONCEPT = "domains/optimization/label-smoothing/"
 LEGACY = "foundations/label-smoothing/"
-
-# Flags for a closed network: no background traffic, no first-run UI, no GPU.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 
 def pytest_collection_modifyitems(config, items):
@@ -49,18 +32,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
-
-
-def chromium_path() -> str:
-    """The Chromium binary: $CHROMIUM_PATH, else `chromium` (or `chromium-browser`) on PATH."""
-    configured = os.environ.get("CHROMIUM_PATH")
-    if configured:
-        return configured
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium"
 
 
 def require_site() -> Path:
@@ -76,34 +47,17 @@ def require_site() -> Path:
 # ------------------------------------------------------------------ page discovery
 
 
-def _sitemap_paths(site: Path) -> list[str]:
-    """Site-relative paths ("" for the landing page, "a/b/" otherwise) listed in sitemap.xml."""
-    sitemap = site / "sitemap.xml"
-    if not sitemap.is_file():
-        return []
-    ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = [loc.text or "" for loc in ET.parse(sitemap).getroot().findall("sm:url/sm:loc", ns)]
-    base = min(locs, key=len) if locs else ""  # the landing page is the shortest URL
-    base_path = urlsplit(base).path
-    return [urlsplit(loc).path[len(base_path):] for loc in locs]
-
-
-def _redirect_page(html_file: Path) -> bool:
-    head = html_file.read_text(encoding="utf-8", errors="replace")[:2000]
-    return 'http-equiv="refresh"' in head
-
-
 def discover_pages(site: Path) -> list[str]:
     """Every content page of the built site: the sitemap's entries plus every index.html under
     domains/ (so a page missing from the nav is still tested), without redirect stubs."""
-    paths = set(_sitemap_paths(site))
+    paths = set(sitemap_paths(site))
     for html in (site / "domains").rglob("index.html"):
         paths.add(html.parent.relative_to(site).as_posix() + "/")
     paths.add("")
     pages = []
     for path in paths:
         html = site / path / "index.html"
-        if html.is_file() and not _redirect_page(html):
+        if html.is_file() and not is_redirect_page(html):
             pages.append(path)
     return sorted(pages, key=lambda p: (p.count("/"), p))
 
@@ -131,52 +85,6 @@ def pytest_generate_tests(metafunc):
 # ------------------------------------------------------------------ server
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves site/ as if it were deployed at this server's origin.
-
-    Material's instant navigation only intercepts links listed in sitemap.xml, whose URLs carry
-    `site_url` (another host, and no port). Material swaps in the page's protocol and hostname
-    but keeps the sitemap's port, so on 127.0.0.1:<port> no link would match and every click
-    would be a full page load. Rewriting the sitemap's base to this origin reproduces a real
-    deployment, where site_url is the origin the site is served from.
-    """
-
-    def log_message(self, format, *args):  # noqa: A002 - signature from the base class
-        pass
-
-    def do_GET(self):
-        if urlsplit(self.path).path.endswith("/sitemap.xml"):
-            file = Path(self.directory) / urlsplit(self.path).path.lstrip("/")
-            if file.is_file():
-                text = file.read_text(encoding="utf-8")
-                locs = re.findall(r"<loc>([^<]*)</loc>", text)
-                if locs:
-                    base = min(locs, key=len)
-                    host, port = self.server.server_address[:2]
-                    text = text.replace(base, f"http://{host}:{port}{urlsplit(base).path}")
-                body = text.encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "application/xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
-        super().do_GET()
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-
-@dataclass
-class Server:
-    base_url: str
-    origin: str
-
-    def url(self, path: str = "") -> str:
-        return self.base_url + path.lstrip("/")
-
-
 @pytest.fixture(scope="session")
 def site_dir() -> Path:
     return require_site()
@@ -185,17 +93,8 @@ def site_dir() -> Path:
 @pytest.fixture(scope="session")
 def server(site_dir: Path):
     """site/ over http on 127.0.0.1 at a free port (search and instant navigation need http)."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        yield Server(base_url=origin + "/", origin=origin)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_site(site_dir) as served:
+        yield served
 
 
 # ------------------------------------------------------------------ browser
@@ -215,7 +114,7 @@ def browser(site_dir):
         )
     with sync_playwright() as p:
         try:
-            chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            chromium = p.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         except PlaywrightError as error:
             pytest.fail(f"Chromium at {executable} did not start: {error}", pytrace=False)
         yield chromium
@@ -232,7 +131,7 @@ class Watch:
     foreign_requests: list[str] = field(default_factory=list)
 
 
-def new_page(browser, server: Server, *, width: int = 1280, height: int = 900, scheme: str = "light",
+def new_page(browser, server: ServedSite, *, width: int = 1280, height: int = 900, scheme: str = "light",
              javascript: bool = True):
     """A page in a fresh context that records problems and blocks every request that leaves
     the local server (recorded as foreign, so the test fails instead of waiting on a network)."""

@@ -57,21 +57,3 @@ def test_a_palette_the_reader_chose_outlives_the_preference(open_page):
     page.reload(wait_until="load")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
     assert watch.console_errors == []
-
-
-@pytest.mark.parametrize("how", ["link", "address"])
-def test_a_jump_to_a_heading_lands_on_it(open_page, server, how):
-    # blocks above a heading are laid out on demand (hooks/lazy_rendering.py) and may grow after
-    # the jump; lazy-rendering.js puts the heading back under the header
-    anchors = ["what-tutorials-skip", "interactive-visualization", "code", "labs", "in-practice"]
-    page, watch = open_page(CONCEPT + "#" + anchors[0])
-    for anchor in anchors:
-        if how == "link":
-            page.locator(f".md-sidebar--secondary a[href$='#{anchor}']").click()
-        else:
-            page.goto(server.url(CONCEPT) + f"#{anchor}")
-        page.wait_for_timeout(400)
-        top = page.evaluate(f"document.getElementById('{anchor}').getBoundingClientRect().top")
-        header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
-        assert header <= top <= header + 40, f"#{anchor} is at {top:.0f} px, the header ends at {header:.0f} px"
-    assert watch.console_errors == []

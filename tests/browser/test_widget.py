@@ -1,296 +1,381 @@
-"""The label-smoothing widget, driven through its controls in Chromium and checked against the
-Python reference in snippets/label_smoothing.py."""
+"""The logit-gap explorer (the overview's hero figure) in Chromium: its numbers and drawing against
+the Python reference (snippets/gap_dynamics.py, hooks/gap_explorer.py), its controls, playback,
+reduced motion, instant navigation, the no-JS figure, and its layout at phone and desk widths."""
 
 from __future__ import annotations
 
-import math
+import itertools
 import re
 
-import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from snippets import label_smoothing as ls
+from hooks import gap_explorer as ge
+from snippets.gap_dynamics import gap_loss, gap_trajectory
+from snippets.label_smoothing import loss_floor, optimal_logit_gap
 from tests.browser.conftest import CONCEPT, ROOT
 
 pytestmark = pytest.mark.browser
 
 WIDGET_JS = ROOT / "docs/assets/javascripts/label-smoothing-widget.js"
-ALPHAS = [0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.9, 1.0]
-KS = [2, 3, 10, 12, 100, 1000, 10000]
-GAPS = [0.0, 3.0, 16.0]
-SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
-
-
-def parse_readout(text: str) -> float:
-    """'0.9100' -> 0.91, '5.000 × 10⁻⁴' -> 5e-4, '∞ (never reached)' -> inf."""
-    text = text.strip()
-    if text.startswith("∞"):
-        return math.inf
-    m = re.fullmatch(r"(-?[\d.]+)(?: × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?", text)
-    assert m, f"unexpected readout format {text!r}"
-    value = float(m.group(1))
-    if m.group(2):
-        value *= 10.0 ** int(m.group(2).translate(SUPERSCRIPT))
-    return value
-
-
-def assert_4_significant(shown: str, expected: float, what: str) -> None:
-    """The displayed text equals `expected` rounded to 4 significant digits (half a unit in the
-    4th digit, plus a hair for ties), and shows at least 4 significant digits."""
-    value = parse_readout(shown)
-    if math.isinf(expected) or expected == 0:
-        assert value == expected, f"{what}: shown {shown!r}, expected {expected}"
-        return
-    unit = 10.0 ** (math.floor(math.log10(abs(expected))) - 3)
-    assert abs(value - expected) <= 0.5 * unit * (1 + 1e-9), f"{what}: shown {shown!r}, expected {expected:.8g}"
-    digits = re.sub(r"^[0.-]+", "", shown.split(" ")[0].replace(".", ""))
-    assert len(digits) >= 4 or value == int(value), f"{what}: {shown!r} shows fewer than 4 significant digits"
-
-
-def reference(alpha: float, K: int, gap: float) -> dict[str, float]:
-    """What the widget must show, from the Python reference implementation."""
-    target = ls.smooth_labels([0], K, alpha)[0]
-    logits = np.array([[gap] + [0.0] * (K - 1)])
-    return {
-        "true": float(target[0]),
-        "other": float(target[1]),
-        "gap": ls.optimal_logit_gap(K, alpha),
-        "floor": ls.loss_floor(K, alpha),
-        "confidence": float(target[0]),
-        "p-now": float(ls.softmax(logits)[0, 0]),
-        "loss-hard-now": float(ls.smoothed_cross_entropy(logits, [0], 0.0)),
-        "loss-soft-now": float(ls.smoothed_cross_entropy(logits, [0], alpha)),
-    }
+HERO = "[data-ls-hero]"
+KS = [2, 10, 1000, 256_000]
+ALPHAS = [0.0, 0.001, 0.01, 0.1, 0.3, 1.0]
+STEPS_CHECKED = [0, 1, 2, 5, 10, 100, 1000, ge.STEPS]
 
 
 @pytest.fixture
-def widget(open_page):
+def hero(open_page):
     page, watch = open_page(CONCEPT)
-    page.wait_for_selector("[data-ls-widget][data-ls-ready]")
+    page.wait_for_selector(f"{HERO}[data-ls-ready]")
     yield page
     assert watch.console_errors == [], watch.console_errors
 
 
-def k_index(page, K: int) -> int:
-    values = page.evaluate("window.labelSmoothingWidget.K_VALUES")
-    assert K in values, f"K = {K} is not a slider position: {values}"
-    return values.index(K)
+def readout(page) -> str:
+    return page.locator("[data-ls-readout]").text_content()
 
 
-def readouts(page) -> dict[str, str]:
-    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
-        "[data-ls-widget] [data-ls-out]")].map(n => [n.dataset.lsOut, n.textContent]))""")
+def expected_readout(K: int, alpha: float, step: int) -> str:
+    return re.sub("<[^>]+>", "", ge.readout(ge.Descent(K, alpha), step))
 
 
-def set_controls(page, alpha: float, K: int, gap: float) -> None:
-    """Set the sliders the way a user's browser does: fill() fires input and change events."""
-    page.get_by_label("Smoothing α").fill(str(alpha))
-    page.get_by_label("Classes K (log scale)").fill(str(k_index(page, K)))
-    page.get_by_label("Logit gap g").fill(str(gap))
+def set_state(page, alpha: float, K: int) -> None:
+    """Move both sliders the way a browser does (fill() fires input events)."""
+    page.get_by_label("Smoothing α").fill(str(ge.ALPHA_VALUES.index(alpha)))
+    page.get_by_label("Classes K").fill(str(ge.K_VALUES.index(K)))
 
 
-# ------------------------------------------------------------------ numbers
+def lay_out(page) -> None:
+    """Scroll the widget into view and let two frames pass: the page may defer laying out
+    blocks below its first screen (content-visibility), and sizes read before are estimates."""
+    page.evaluate(f"""() => new Promise(done => {{
+      document.querySelector("{HERO}").scrollIntoView();
+      requestAnimationFrame(() => requestAnimationFrame(done));
+    }})""")
+
+
+def current_step(page) -> int:
+    return int(re.match(r"Step ([\d,]+)\.", readout(page)).group(1).replace(",", ""))
+
+
+# ------------------------------------------------------------------ numbers and drawing
 
 
 def test_widget_script_is_small():
     size = WIDGET_JS.stat().st_size
-    assert size <= 20 * 1024, f"{WIDGET_JS.name} is {size} bytes, over the 20 KB budget"
+    assert size <= 10 * 1024, f"{WIDGET_JS.name} is {size} bytes, over the 10 KB budget"
 
 
-def test_initial_readouts_match_reference(widget):
-    shown = readouts(widget)
-    alpha = float(widget.get_by_label("Smoothing α").input_value())
-    K = int(shown["k"])
-    gap = float(widget.get_by_label("Logit gap g").input_value())
-    for name, expected in reference(alpha, K, gap).items():
-        assert_4_significant(shown[name], expected, f"{name} at α={alpha}, K={K}, g={gap}")
-
-
-def test_readouts_match_python_reference_over_a_grid(widget):
-    """Every readout equals the reference to 4 significant digits over (α, K, gap)."""
+def test_numerics_match_the_python_reference_on_a_grid(hero):
     checked = 0
-    for K in KS:
-        for alpha in ALPHAS:
-            for gap in GAPS:
-                set_controls(widget, alpha, K, gap)
-                shown = readouts(widget)
-                assert shown["k"] == str(K) and float(shown["alpha"]) == alpha
-                where = f"α={alpha}, K={K}, g={gap}"
-                for name, expected in reference(alpha, K, gap).items():
-                    if name == "confidence" and alpha == 0:
-                        assert shown[name].startswith("→ 1"), f"{name} at {where}: {shown[name]!r}"
-                        continue
-                    assert_4_significant(shown[name], expected, f"{name} at {where}")
-                    checked += 1
-    assert checked >= len(KS) * len(ALPHAS) * len(GAPS) * 7
+    for K, alpha in itertools.product(KS, ALPHAS):
+        js = hero.evaluate("""([K, alpha, steps, at]) => {
+          const w = window.logitGapExplorer, d = w.descent(K, alpha, steps, 1);
+          return {hard: at.map(n => d.hard[n]), soft: at.map(n => d.soft[n]),
+                  lossHard: at.map(n => w.gapLoss(K, 0, d.hard[n])), lossSoft: at.map(n => w.gapLoss(K, alpha, d.soft[n])),
+                  optimum: d.optimum === Infinity ? "inf" : d.optimum, floor: d.floor};
+        }""", [K, alpha, ge.STEPS, STEPS_CHECKED])
+        hard, soft = gap_trajectory(K, 0.0, ge.STEPS)[STEPS_CHECKED], gap_trajectory(K, alpha, ge.STEPS)[STEPS_CHECKED]
+        where = f"K={K}, α={alpha}"
+        assert js["hard"] == pytest.approx(list(hard), rel=1e-9, abs=1e-12), where
+        assert js["soft"] == pytest.approx(list(soft), rel=1e-9, abs=1e-12), where
+        assert js["lossHard"] == pytest.approx(list(gap_loss(K, 0.0, hard)), rel=1e-9, abs=1e-15), where
+        assert js["lossSoft"] == pytest.approx(list(gap_loss(K, alpha, soft)), rel=1e-9, abs=1e-15), where
+        assert js["floor"] == pytest.approx(loss_floor(K, alpha), rel=1e-12, abs=1e-15), where
+        if alpha == 0:
+            assert js["optimum"] == "inf", "α = 0 has no optimum"
+        else:
+            assert js["optimum"] == pytest.approx(optimal_logit_gap(K, alpha), rel=1e-12), where
+            assert js["soft"][-1] == pytest.approx(js["optimum"], rel=1e-4), f"settled on g* at {where}"
+        checked += 1
+    assert checked == len(KS) * len(ALPHAS)
 
 
-def test_optimal_gap_at_alpha_zero_is_shown_as_infinite(widget):
-    set_controls(widget, 0.0, 10, 3.0)
-    shown = readouts(widget)
-    assert shown["gap"].startswith("∞") and "never" in shown["gap"]
-    assert parse_readout(shown["floor"]) == 0.0
-    assert "never reaches" in shown["summary"]
-    # the loss chart says so too, and has no optimum marker
-    assert widget.locator("svg[data-ls-view=loss] text", has_text="∞").count() == 1
-    assert widget.locator("svg[data-ls-view=loss] .ls-opt").count() == 0
+def test_drawing_and_readout_match_the_build_time_geometry(hero):
+    """Same layers, same marks, same words as hooks/gap_explorer.py, for every state on a grid."""
+    for K, alpha in itertools.product(KS, ALPHAS):
+        py = ge.Descent(K, alpha)
+        js = hero.evaluate("""([K, alpha, steps, at]) => {
+          const w = window.logitGapExplorer, d = w.descent(K, alpha, steps, 1);
+          return {gap: w.layer(d, "gap"), loss: w.layer(d, "loss"),
+                  positions: at.map(n => [w.positions(d, "gap", n), w.positions(d, "loss", n)]),
+                  readouts: at.map(n => w.readout(d, n))};
+        }""", [K, alpha, ge.STEPS, STEPS_CHECKED])
+        where = f"K={K}, α={alpha}"
+        assert js["gap"] == ge.chart_layer(py, "gap"), where
+        assert js["loss"] == ge.chart_layer(py, "loss"), where
+        for n, (gap_at, loss_at), text in zip(STEPS_CHECKED, js["positions"], js["readouts"]):
+            assert gap_at == ge.position_attributes(py, "gap", n), f"{where}, step {n}"
+            assert loss_at == ge.position_attributes(py, "loss", n), f"{where}, step {n}"
+            assert text == ge.readout(py, n), f"{where}, step {n}"
 
 
-def test_curves_hard_never_reaches_its_minimum_smoothed_does(widget):
-    """Checked on the script's own functions: the hard loss falls strictly and stays above 0;
-    the smoothed loss is minimal at g* where it equals the floor H(y_s)."""
-    for K in KS:
-        for alpha in [a for a in ALPHAS if a > 0]:
-            result = widget.evaluate("""([K, alpha]) => {
-              const w = window.labelSmoothingWidget, s = w.stats(alpha, K);
-              const hard = [], soft = [];
-              for (let g = 0; g <= 40; g += 0.05) { hard.push(w.lossAt(g, K, 0)); soft.push(w.lossAt(g, K, s.rest)); }
-              return {hard, soft, gap: s.gap, floor: s.floor, atGap: w.lossAt(s.gap, K, s.rest),
-                      near: [w.lossAt(s.gap - 1e-3, K, s.rest), w.lossAt(s.gap + 1e-3, K, s.rest)]};
-            }""", [K, alpha])
-            hard = np.array(result["hard"])
-            assert (np.diff(hard) <= 0).all() and (hard > 0).all(), f"hard curve K={K}"
-            assert min(result["soft"]) >= result["floor"] - 1e-12
-            assert result["atGap"] == pytest.approx(ls.loss_floor(K, alpha), rel=1e-9, abs=1e-12)
-            assert all(v >= result["atGap"] for v in result["near"])
-            assert result["gap"] == pytest.approx(ls.optimal_logit_gap(K, alpha), rel=1e-12)
+def test_the_page_opens_on_exactly_what_the_build_drew(hero):
+    """The script redraws the default state; it must not change a pixel of it (no flash, no shift)."""
+    for chart in ("gap", "loss"):
+        same = hero.evaluate("""([chart, html]) => {
+          const g = document.createElementNS("http://www.w3.org/2000/svg", "g");
+          g.innerHTML = html;
+          return g.innerHTML === document.querySelector(`svg[data-ls-chart=${chart}] [data-ls-layer]`).innerHTML;
+        }""", [chart, ge.chart_layer(ge.Descent(10, 0.1), chart)])
+        assert same, f"{chart} chart differs from the build-time drawing"
+    assert readout(hero) == expected_readout(10, 0.1, ge.STEPS)
 
 
-# ------------------------------------------------------------------ views
+def test_sliders_drive_the_readout(hero):
+    for K, alpha in [(2, 0.0), (10, 0.3), (256_000, 0.001), (256_000, 1.0), (1000, 0.05)]:
+        set_state(hero, alpha, K)
+        assert readout(hero) == expected_readout(K, alpha, ge.STEPS), f"K={K}, α={alpha}"
+        assert hero.locator("[data-ls-out=k]").text_content() == f"{K:,}"
+        assert hero.locator("[data-ls-out=alpha]").text_content() == ge.format_alpha(alpha)
+    set_state(hero, 0.0, 10)
+    assert "no g*." in readout(hero)
+    assert hero.locator("svg[data-ls-chart=gap] .ls-target").count() == 0   # no optimum line
+    assert hero.locator("svg[data-ls-chart=loss] .ls-target").count() == 1
 
 
-def test_distribution_view_bars_for_small_k_summary_for_large_k(widget):
-    set_controls(widget, 0.1, 10, 3.0)
-    view = widget.locator("svg[data-ls-view=dist]")
-    assert view.locator("rect.ls-soft-fill").count() == 10 + 1  # one bar per class + legend swatch
-    set_controls(widget, 0.1, 1000, 3.0)
-    assert view.locator("rect.ls-soft-fill").count() == 1
-    assert view.locator("text", has_text="999 other classes").count() >= 1
-    assert "999 other classes" in view.locator("desc").text_content()
+# ------------------------------------------------------------------ keyboard and screen readers
 
 
-def test_loss_view_marks_optimum_and_floor(widget):
-    set_controls(widget, 0.1, 10, 3.0)
-    view = widget.locator("svg[data-ls-view=loss]")
-    assert view.locator("path.ls-hard-line").count() == 1
-    assert view.locator("path.ls-soft-line").count() == 1
-    assert view.locator("circle.ls-opt").count() == 1
-    gap = f"{ls.optimal_logit_gap(10, 0.1):.4g}"
-    floor = f"{ls.loss_floor(10, 0.1):#.4g}"
-    assert view.locator("text", has_text=f"g* = {gap}").count() == 1
-    assert view.locator("text", has_text=floor).count() == 1
-
-
-def test_keyboard_operation(widget):
-    alpha = widget.get_by_label("Smoothing α")
+def test_keyboard_operation(hero):
+    alpha = hero.get_by_label("Smoothing α")
     alpha.focus()
-    widget.keyboard.press("Home")
-    assert readouts(widget)["alpha"] == "0.00"
-    widget.keyboard.press("ArrowRight")
-    assert readouts(widget)["alpha"] == "0.01"
-    widget.keyboard.press("End")
-    assert readouts(widget)["alpha"] == "1.00"
+    hero.keyboard.press("Home")
+    assert alpha.get_attribute("aria-valuetext") == "α = 0.00"
+    hero.keyboard.press("ArrowRight")
+    assert alpha.get_attribute("aria-valuetext") == "α = 0.001"
+    alpha.fill(str(ge.ALPHA_VALUES.index(0.1)))
+    hero.keyboard.press("ArrowRight")
+    assert alpha.get_attribute("aria-valuetext") == "α = 0.11"   # 0.01 a press in 0-0.3
+    hero.keyboard.press("End")
     assert alpha.get_attribute("aria-valuetext") == "α = 1.00"
-    k = widget.get_by_label("Classes K (log scale)")
+    k = hero.get_by_label("Classes K")
     k.focus()
-    widget.keyboard.press("Home")
-    assert readouts(widget)["k"] == "2"
-    widget.keyboard.press("ArrowRight")
-    assert readouts(widget)["k"] == "3"
-    assert k.get_attribute("aria-valuetext") == "3 classes"
-    widget.keyboard.press("End")
-    assert int(readouts(widget)["k"]) >= 1000
-    # Tab reaches all three sliders in order
+    hero.keyboard.press("Home")
+    assert k.get_attribute("aria-valuetext") == "2 classes"
+    hero.keyboard.press("End")
+    assert k.get_attribute("aria-valuetext") == "256,000 classes"
+    assert readout(hero) == expected_readout(256_000, 1.0, ge.STEPS)
+    # Tab order: alpha, K, Play, Step, Reset; the buttons work from the keyboard
     alpha.focus()
-    widget.keyboard.press("Tab")
-    assert widget.evaluate("document.activeElement.id") == "ls-k"
-    widget.keyboard.press("Tab")
-    assert widget.evaluate("document.activeElement.id") == "ls-gap"
+    order = []
+    for _ in range(4):
+        hero.keyboard.press("Tab")
+        order.append(hero.evaluate("document.activeElement.id || document.activeElement.dataset.lsAction"))
+    assert order == ["ls-k", "play", "step", "reset"]
+    hero.keyboard.press("Enter")          # Reset
+    assert current_step(hero) == 0
+    hero.keyboard.press("Shift+Tab")
+    hero.keyboard.press("Space")          # Step
+    assert current_step(hero) == 1
 
 
-def test_accessible_structure(widget):
-    for label in ["Smoothing α", "Classes K (log scale)", "Logit gap g"]:
-        control = widget.get_by_label(label)
-        assert control.get_attribute("type") == "range"
-    live = widget.locator("[data-ls-widget] [aria-live]")
-    assert live.count() >= 1 and live.first.get_attribute("aria-live") == "polite"
-    assert live.first.locator("[data-ls-out=true]").count() == 1
-    summary = widget.locator("[data-ls-out=summary]").text_content()
-    assert "α = 0.10" in summary and "K = 10" in summary
-    for view in ("dist", "loss"):
-        svg = widget.locator(f"svg[data-ls-view={view}]")
-        assert svg.get_attribute("role") == "img"
-        assert svg.locator("title").text_content() and svg.locator("desc").text_content()
+def test_accessible_structure(hero):
+    live = hero.locator("[data-ls-readout]")
+    assert live.get_attribute("aria-live") == "polite"
+    assert len(readout(hero).split()) <= 30, "the live readout stays short"
+    for chart in ("gap", "loss"):
+        svg = hero.locator(f"svg[data-ls-chart={chart}]")
+        assert svg.get_attribute("role") == "img" and svg.locator("title").text_content()
+    assert hero.get_by_role("group", name="Gradient descent").get_by_role("button").count() == 3
 
 
-def test_follows_the_dark_palette(widget):
-    def colours():
-        return widget.evaluate("""() => {
-          const q = s => getComputedStyle(document.querySelector(s));
-          return {soft: q("svg[data-ls-view=loss] .ls-soft-line").stroke,
-                  text: q("svg[data-ls-view=loss] text").fill, body: getComputedStyle(document.body).color};
-        }""")
-    light = colours()
-    widget.locator("label[title='Switch to dark mode']").click()
-    widget.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
-    dark = colours()
-    assert light["text"] == light["body"] and dark["text"] == dark["body"]
-    assert light["text"] != dark["text"] and light["soft"] != dark["soft"]
+# ------------------------------------------------------------------ playback
 
 
-def test_reflows_at_phone_width(open_page):
-    page, _ = open_page(CONCEPT, width=375, height=812)
-    page.wait_for_selector("[data-ls-widget][data-ls-ready]")
-    boxes = page.evaluate("""() => {
-      const b = s => document.querySelector(s).getBoundingClientRect();
-      const w = document.querySelector("[data-ls-widget]");
-      return {widget: b("[data-ls-widget]"), dist: b("svg[data-ls-view=dist]"), loss: b("svg[data-ls-view=loss]"),
-              overflow: w.scrollWidth - w.clientWidth, vw: document.documentElement.clientWidth};
+def test_does_not_play_by_itself(hero):
+    hero.wait_for_timeout(800)
+    assert current_step(hero) == ge.STEPS
+    assert hero.locator("[data-ls-action=play]").text_content() == "Play"
+
+
+def test_play_pause_resume_and_finish(hero):
+    play = hero.locator("[data-ls-action=play]")
+    live = hero.locator("[data-ls-readout]")
+    lay_out(hero)
+    box = hero.locator(HERO).bounding_box()
+    play.click()                                   # from the end state: starts again at step 0
+    assert play.text_content() == "Pause" and live.get_attribute("aria-live") == "off"
+    hero.wait_for_timeout(1500)
+    first = current_step(hero)
+    hero.wait_for_timeout(600)
+    second = current_step(hero)
+    assert 0 < first < second < ge.STEPS, (first, second)
+    assert hero.locator(HERO).bounding_box()["height"] == box["height"], "playing moved the layout"
+    play.click()                                   # pause
+    paused = current_step(hero)
+    assert play.text_content() == "Play" and live.get_attribute("aria-live") == "polite"
+    hero.wait_for_timeout(500)
+    assert current_step(hero) == paused
+    clip = hero.locator("svg[data-ls-chart=gap] [data-ls-at=clip]").get_attribute("width")
+    assert float(clip) < ge.LEFT + ge.PLOT_W, "the curves are drawn only up to the current step"
+    play.click()                                   # resume from there, and run to the end
+    hero.wait_for_timeout(300)
+    assert current_step(hero) >= paused
+    expect(play).to_have_text("Play", timeout=10_000)
+    assert current_step(hero) == ge.STEPS and live.get_attribute("aria-live") == "polite"
+    assert readout(hero) == expected_readout(10, 0.1, ge.STEPS)
+
+
+def test_step_and_reset_walk_through_the_descent(hero):
+    hero.locator("[data-ls-action=reset]").click()
+    assert readout(hero) == expected_readout(10, 0.1, 0)
+    seen = [0]
+    for _ in range(60):
+        hero.locator("[data-ls-action=step]").click()
+        seen.append(current_step(hero))
+        if seen[-1] == ge.STEPS:
+            break
+    # notches evenly spaced on the log-step axis: single steps at first, then ever longer strides
+    assert seen[:3] == [0, 1, 2] and seen[-1] == ge.STEPS, seen
+    assert all(b > a for a, b in zip(seen, seen[1:])) and 30 <= len(seen) <= 45, seen
+    assert readout(hero) == expected_readout(10, 0.1, ge.STEPS)
+
+
+def test_reduced_motion_jumps_instead_of_animating(hero):
+    hero.emulate_media(reduced_motion="reduce")
+    hero.locator("[data-ls-action=reset]").click()
+    assert current_step(hero) == 0
+    # one click, read back in the same task: no frame has run, so any motion would show here
+    after = hero.evaluate("""() => {
+      document.querySelector("[data-ls-action=play]").click();
+      return [document.querySelector("[data-ls-readout]").textContent,
+              document.querySelector("[data-ls-action=play]").textContent];
     }""")
-    assert boxes["widget"]["right"] <= boxes["vw"]
-    assert boxes["overflow"] <= 0
-    assert boxes["loss"]["top"] >= boxes["dist"]["bottom"], "charts should stack on a phone"
-    assert boxes["dist"]["width"] >= 0.8 * boxes["widget"]["width"]
+    assert after == [expected_readout(10, 0.1, ge.STEPS), "Play"]
+    hero.locator("[data-ls-action=reset]").click()
+    hero.locator("[data-ls-action=step]").click()
+    assert current_step(hero) == 1
 
 
-def test_survives_instant_navigation(open_page, server):
+# ------------------------------------------------------------------ page life
+
+
+def test_survives_instant_navigation(open_page):
     page, watch = open_page(CONCEPT)
-    page.wait_for_selector("[data-ls-widget][data-ls-ready]")
-    # leave through a nav link (Material swaps the content without a page load) and come back
+    page.wait_for_selector(f"{HERO}[data-ls-ready]")
     page.evaluate("window.__marker = 'same document'")
     page.locator(".md-sidebar--primary a[href*='calibration-temperature-scaling']").first.click()
     page.wait_for_url("**/calibration-temperature-scaling/")
     page.go_back()
     page.wait_for_url(f"**/{CONCEPT}")
-    page.wait_for_selector("[data-ls-widget][data-ls-ready]")
+    page.wait_for_selector(f"{HERO}[data-ls-ready]")
     assert page.evaluate("window.__marker") == "same document", "navigation reloaded the page: instant off?"
-    # Material parses the fetched page with scripting off, so <noscript> content becomes live
-    # markup: the no-JS fallback must stay hidden and the widget visible.
-    # one atomic step: Material may still be swapping the content in when the widget is ready
-    page.evaluate("document.querySelector('[data-ls-widget]').scrollIntoView()")
-    expect(page.locator(".ls-widget__live")).to_be_visible()
-    expect(page.locator("figure.ls-fallback")).to_be_hidden()
-    page.get_by_label("Smoothing α").fill("0.2")
-    assert readouts(page)["true"] == f"{ls.smooth_labels([0], 10, 0.2)[0][0]:#.4g}"
+    # the fetched page's <noscript> is live markup now; its no-JS rules must not apply
+    page.evaluate(f"document.querySelector('{HERO}').scrollIntoView()")
+    expect(page.locator(".ls-hero__controls")).to_be_visible()
+    expect(page.locator(".ls-hero__static")).to_be_hidden()
+    set_state(page, 0.2, 1000)
+    assert readout(page) == expected_readout(1000, 0.2, ge.STEPS)
     assert watch.console_errors == []
 
 
-def test_without_javascript_shows_figure_and_table(open_page):
+def test_without_javascript_shows_the_build_time_figure(open_page):
     page, _ = open_page(CONCEPT, javascript=False)
-    widget = page.locator("[data-ls-widget]")
-    widget.scroll_into_view_if_needed()   # below the first screen the page lays it out only when near
-    assert not widget.locator(".ls-widget__live").is_visible()
-    figure = widget.locator("figure.ls-fallback svg")
-    assert figure.is_visible() and figure.bounding_box()["height"] > 100
-    assert figure.locator("path.ls-soft-line").count() == 1
-    rows = widget.locator("table tbody tr")
-    assert rows.count() >= 12
-    for i in range(rows.count()):
-        cells = [c.strip() for c in rows.nth(i).locator("td").all_text_contents()]
-        K, alpha = int(cells[0]), float(cells[1])
-        target = ls.smooth_labels([0], K, alpha)[0]
-        assert_4_significant(cells[2], float(target[0]), f"table true K={K} α={alpha}")
-        assert_4_significant(cells[3], float(target[1]), f"table other K={K} α={alpha}")
-        assert_4_significant(cells[4], ls.optimal_logit_gap(K, alpha), f"table gap K={K} α={alpha}")
-        assert_4_significant(cells[5], ls.loss_floor(K, alpha), f"table floor K={K} α={alpha}")
+    hero = page.locator(HERO)
+    hero.scroll_into_view_if_needed()
+    expect(hero.locator(".ls-hero__controls")).to_be_hidden()
+    expect(hero.locator(".ls-hero__static")).to_be_visible()
+    assert "α = 0.10 and K = 10" in hero.locator(".ls-hero__static").text_content()
+    for chart in ("gap", "loss"):
+        svg = hero.locator(f"svg[data-ls-chart={chart}]")
+        assert svg.is_visible() and svg.bounding_box()["height"] > 150
+        assert svg.locator("path.ls-hard").count() == 1 and svg.locator("path.ls-soft").count() == 1
+    assert hero.locator("[data-ls-readout]").text_content() == expected_readout(10, 0.1, ge.STEPS)
+
+
+def test_follows_the_dark_palette(hero):
+    def colours():
+        return hero.evaluate("""() => {
+          const q = s => getComputedStyle(document.querySelector(s));
+          return {soft: q("svg[data-ls-chart=gap] .ls-soft").stroke,
+                  text: q("svg[data-ls-chart=gap] .ls-tick").fill, body: getComputedStyle(document.body).color};
+        }""")
+    light = colours()
+    hero.locator("label[title='Switch to dark mode']").click()
+    hero.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = colours()
+    assert light["text"] == light["body"] and dark["text"] == dark["body"]
+    assert light["text"] != dark["text"] and light["soft"] != dark["soft"]
+
+
+# ------------------------------------------------------------------ layout
+
+OVERLAPS = """() => {
+  const hero = document.querySelector("[data-ls-hero]");
+  const boxes = sel => [...hero.querySelectorAll(sel)].map(n => [n.textContent, n.getBoundingClientRect()]);
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const found = [];
+  const groups = [...hero.querySelectorAll("svg")].map(svg => boxes(`svg[data-ls-chart=${svg.dataset.lsChart}] text`)
+      .concat([...svg.querySelectorAll("circle")].map(c => ["dot", c.getBoundingClientRect()])))
+    .concat([boxes(".ls-hero__legend span"), boxes(".ls-hero__readout span"), boxes(".ls-control label, .ls-control output, .ls-control input, .ls-hero__buttons button")]);
+  for (const group of groups)
+    for (let i = 0; i < group.length; i++)
+      for (let j = i + 1; j < group.length; j++)
+        if (!(group[i][0] === "dot" && group[j][0] === "dot") && hit(group[i][1], group[j][1])) found.push(group[i][0] + " / " + group[j][0]);
+  const r = hero.getBoundingClientRect();
+  for (const svg of hero.querySelectorAll("svg")) {
+    const s = svg.getBoundingClientRect();
+    for (const t of svg.querySelectorAll("text")) {
+      const b = t.getBoundingClientRect();
+      if (b.left < s.left - 0.5 || b.right > s.right + 0.5 || b.top < s.top - 0.5 || b.bottom > s.bottom + 0.5)
+        found.push(t.textContent + " leaves its chart");
+    }
+  }
+  return {found, height: r.height, right: r.right, overflow: hero.scrollWidth - hero.clientWidth,
+          pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          vw: document.documentElement.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(375, 800), (1280, 900)])
+def test_no_text_overlaps_and_it_fits_the_screen(open_page, width, height):
+    page, _ = open_page(CONCEPT, width=width, height=height)
+    page.wait_for_selector(f"{HERO}[data-ls-ready]")
+    lay_out(page)
+    for (K, alpha), when in itertools.product(itertools.product([2, 10, 256_000], [0.0, 0.1, 0.3, 1.0]),
+                                              ["end", "start"]):
+        set_state(page, alpha, K)
+        if when == "start":
+            page.locator("[data-ls-action=reset]").click()
+        layout = page.evaluate(OVERLAPS)
+        where = f"{width} px, K={K}, α={alpha}, {when}"
+        assert layout["found"] == [], f"{where}: {layout['found']}"
+        assert layout["overflow"] <= 0 and layout["pageOverflow"] <= 0 and layout["right"] <= layout["vw"], where
+        # one screen on a desk, a screen and a half on a phone
+        assert layout["height"] <= (height if width > 500 else 1.5 * height), f"{where}: {layout['height']:.0f} px"
+        page.locator("[data-ls-action=step]").click()   # leave the start state for the next round
+
+
+def test_charts_sit_side_by_side_on_a_desk_and_stack_on_a_phone(open_page):
+    for width, side_by_side in [(1280, True), (375, False)]:
+        page, _ = open_page(CONCEPT, width=width, height=900)
+        page.wait_for_selector(f"{HERO}[data-ls-ready]")
+        gap, loss = (page.locator(f"svg[data-ls-chart={c}]").bounding_box() for c in ("gap", "loss"))
+        assert (abs(gap["y"] - loss["y"]) < 1) == side_by_side, width
+        assert gap["width"] >= (300 if side_by_side else 320), "charts are drawn near their natural size"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_readout_never_outgrows_its_room(open_page, width):
+    """The readout keeps the height it reserves whatever it says, so playing shifts nothing below."""
+    page, _ = open_page(CONCEPT, width=width, height=900)
+    page.wait_for_selector(f"{HERO}[data-ls-ready]")
+    lay_out(page)
+    worst = page.evaluate("""([ks, alphas, steps]) => {
+      const w = window.logitGapExplorer, el = document.querySelector("[data-ls-readout]");
+      const room = el.getBoundingClientRect().height;
+      let worst = [0, ""];
+      for (const K of ks) for (const a of alphas) {
+        const d = w.descent(K, a, steps, 1);
+        for (const n of [0, 1, 2, 3, 5, 8, 13, 20, 50, 100, 200, 500, 1000, 2000, 5000, steps]) {
+          el.innerHTML = w.readout(d, n);
+          const h = el.getBoundingClientRect().height;
+          if (h - room > worst[0]) worst = [h - room, el.textContent];
+        }
+      }
+      return worst;
+    }""", [[2, 3, 5, 10, 13, 51, 100, 1000, 5120, 51200, 256_000],
+           [0, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.3, 0.5, 1], ge.STEPS])
+    assert worst[0] <= 0.5, f"{worst[1]!r} needs {worst[0]:.1f} px more than the readout reserves"

@@ -28,8 +28,7 @@
     }
   }
 
-  /* One candidate per idle moment: measuring one lays out only its own part of the page
-     (hooks/lazy_rendering.py defers the rest), so no single task grows long. When all are done,
+  /* One candidate per idle moment, so no single task grows long. When all are done,
      <html data-a11y-scrollers="checked"> tells tests that wait for it. */
   var queue = [];
   var idle = window.requestIdleCallback || function (run) { return setTimeout(run, 1); };

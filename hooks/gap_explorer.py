@@ -1,0 +1,255 @@
+"""The logit-gap explorer, the overview page's hero figure, rendered at build time.
+
+``{{ logit_gap_explorer() }}`` on a page returns the whole widget as HTML: the controls, two SVG
+charts (the logit gap and the loss against the gradient-descent step, on a log axis) drawn from
+:mod:`snippets.gap_dynamics` for the default K and alpha, a legend and a one-line readout.
+Without JavaScript this is the figure. ``docs/assets/javascripts/label-smoothing-widget.js``
+draws the same layers with the same geometry as the controls move, and plays the descent.
+The browser tests compare the two.
+
+Plain Python, no MkDocs import: the macro is registered in ``hooks/macros.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from html import escape
+
+import numpy as np
+
+from snippets.gap_dynamics import gap_loss, gap_trajectory
+from snippets.label_smoothing import loss_floor, optimal_logit_gap
+
+STEPS = 10_000        # four decades: enough for the smallest alpha on the slider to settle
+LEARNING_RATE = 1.0   # <= 2, so the smoothed gap never overshoots g*
+
+# Slider positions. Alpha: 0-0.3 in steps of 0.01 (and 0.001-0.005 near 0) takes most of the
+# travel, 0.4-1 the rest. K: ten steps a decade, on values that include real vocabulary sizes.
+ALPHA_VALUES = (0.0, 0.001, 0.002, 0.005) + tuple(i / 100 for i in range(1, 31)) + tuple(
+    i / 10 for i in range(4, 11))
+K_MANTISSAS = (1, 1.28, 1.6, 2, 2.56, 3.2, 4, 5.12, 6.4, 8)
+K_VALUES = tuple(sorted({k for d in range(6) for m in K_MANTISSAS
+                         if 2 <= (k := round(m * 10**d)) <= 256_000}))
+
+# Chart geometry in SVG user units (both charts share it).
+WIDTH, HEIGHT = 340, 224
+LEFT, RIGHT, TOP, BOTTOM = 34, 40, 26, 36
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+X_TICKS = (0, 1, 10, 100, 1_000, 10_000)
+CHARTS = {"gap": "logit gap g", "loss": "loss (nats)"}
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+# ------------------------------------------------------------------ numbers and words
+
+
+def fmt(x: float) -> str:
+    """Three significant digits; ``5.00×10⁻⁵`` below 0.001; ``∞`` for infinity."""
+    if math.isinf(x):
+        return "∞"
+    if x == 0:
+        return "0"
+    if abs(x) < 1e-3:
+        mantissa, exponent = f"{x:.2e}".split("e")
+        return f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    return f"{x:#.3g}".rstrip(".")
+
+
+def format_alpha(alpha: float) -> str:
+    return f"{alpha:.3f}" if 0 < alpha < 0.01 else f"{alpha:.2f}"
+
+
+def tick_label(value: float) -> str:
+    return f"{round(value, 6):g}"
+
+
+def nice_step(span: float, count: int) -> float:
+    """A round tick spacing (1, 2, 2.5 or 5 times a power of ten) giving about ``count`` ticks."""
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    f = raw / power
+    return (1 if f <= 1 else 2 if f <= 2 else 2.5 if f <= 2.5 else 5 if f <= 5 else 10) * power
+
+
+def sample_steps(steps: int = STEPS) -> list[int]:
+    """Steps at which the curves are drawn: every step up to 20, then 5 % apart, and the last."""
+    n, out = 0, [0]
+    while n < steps:
+        n = min(steps, max(n + 1, math.floor(n * 1.05)))
+        out.append(n)
+    return out
+
+
+# ------------------------------------------------------------------ one state of the widget
+
+
+@dataclass(frozen=True)
+class Descent:
+    """Gradient descent on one example's logits with hard and with smoothed targets."""
+
+    num_classes: int
+    alpha: float
+
+    @cached_property
+    def hard(self) -> np.ndarray:
+        return gap_trajectory(self.num_classes, 0.0, STEPS, LEARNING_RATE)
+
+    @cached_property
+    def smoothed(self) -> np.ndarray:
+        return gap_trajectory(self.num_classes, self.alpha, STEPS, LEARNING_RATE)
+
+    @property
+    def optimum(self) -> float:
+        return optimal_logit_gap(self.num_classes, self.alpha)
+
+    @property
+    def floor(self) -> float:
+        return loss_floor(self.num_classes, self.alpha)
+
+    def values(self, chart: str, step: int) -> tuple[float, float]:
+        """(hard, smoothed) value of a chart at a step."""
+        hard, smoothed = self.hard[step], self.smoothed[step]
+        if chart == "gap":
+            return float(hard), float(smoothed)
+        return (float(gap_loss(self.num_classes, 0.0, hard)),
+                float(gap_loss(self.num_classes, self.alpha, smoothed)))
+
+    def y_max(self, chart: str) -> tuple[float, float]:
+        """(top of the y axis, tick spacing): the hard gap ends highest; both losses start at log K."""
+        top = 1.04 * (self.hard[-1] if chart == "gap" else math.log(self.num_classes))
+        return top, nice_step(top, 4)
+
+
+def x_of(step: int) -> float:
+    return LEFT + PLOT_W * math.log10(1 + step) / math.log10(1 + STEPS)
+
+
+def y_scale(y_max: float):
+    return lambda v: TOP + PLOT_H * (1 - v / y_max)
+
+
+def readout(d: Descent, step: int) -> str:
+    """The live region's content: the step, both gaps and both losses, each with its target."""
+    gap_hard, gap_soft = d.values("gap", step)
+    loss_hard, loss_soft = d.values("loss", step)
+    optimum = f"g* {fmt(d.optimum)}" if d.alpha > 0 else "no g*"   # alpha = 0: g* is infinite
+    return (f"<span>Step {step:,}.</span> "
+            f"<span>Gap: hard {fmt(gap_hard)}, smoothed {fmt(gap_soft)}, {optimum}.</span> "
+            f"<span>Loss: hard {fmt(loss_hard)}, smoothed {fmt(loss_soft)}, floor {fmt(d.floor)}.</span>")
+
+
+# ------------------------------------------------------------------ SVG
+
+
+def chart_layer(d: Descent, chart: str) -> str:
+    """The part of a chart that depends on K and alpha: y grid, target line, both curves."""
+    y_max, y_step = d.y_max(chart)
+    sy = y_scale(y_max)
+    parts = []
+    for i in range(math.floor(y_max / y_step + 1e-9) + 1):
+        y = sy(i * y_step)
+        parts.append(f'<line class="ls-grid" x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y:.1f}" y2="{y:.1f}"/>'
+                     f'<text class="ls-tick" x="{LEFT - 5}" y="{y + 4:.1f}" text-anchor="end">'
+                     f'{tick_label(i * y_step)}</text>')
+    target = d.optimum if chart == "gap" else d.floor
+    if math.isfinite(target):
+        y = sy(target)
+        label_y = min(max(y + 4, TOP + 8), TOP + PLOT_H - 4)   # clear of the top and the x ticks
+        name = "g*" if chart == "gap" else "H(yₛ)"
+        parts.append(f'<line class="ls-target" x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y:.1f}" y2="{y:.1f}"/>'
+                     f'<text class="ls-target-label" x="{LEFT + PLOT_W + 7}" y="{label_y:.1f}">{name}</text>')
+    samples = sample_steps()
+    for index, name in ((1, "soft"), (0, "hard")):   # hard drawn last: dashed over solid where equal
+        points = "L".join(f"{x_of(n):.1f} {sy(d.values(chart, n)[index]):.1f}" for n in samples)
+        parts.append(f'<path class="ls-{name}" clip-path="url(#ls-clip-{chart})" d="M{points}"/>')
+    return "".join(parts)
+
+
+def position_attributes(d: Descent, chart: str, step: int) -> dict[str, dict[str, str]]:
+    """Attributes of what marks the current step: the clip's right edge, the cursor, two dots."""
+    sy = y_scale(d.y_max(chart)[0])
+    x = x_of(step)
+    hard, soft = d.values(chart, step)
+    return {"clip": {"width": f"{x + 0.5:.1f}"},
+            "cursor": {"x1": f"{x:.1f}", "x2": f"{x:.1f}"},
+            "hard": {"cx": f"{x:.1f}", "cy": f"{sy(hard):.1f}"},
+            "soft": {"cx": f"{x:.1f}", "cy": f"{sy(soft):.1f}"}}
+
+
+def _attrs(values: dict[str, str]) -> str:
+    return " ".join(f'{k}="{v}"' for k, v in values.items())
+
+
+def chart_svg(d: Descent, chart: str, step: int) -> str:
+    at = position_attributes(d, chart, step)
+    bottom = TOP + PLOT_H
+    ticks = "".join(f'<text class="ls-tick" x="{x_of(n):.1f}" y="{bottom + 16}" text-anchor="middle">{n:,}</text>'
+                    for n in X_TICKS)
+    title = {"gap": "Logit gap against the gradient-descent step (log scale), hard and smoothed targets",
+             "loss": "Loss against the gradient-descent step (log scale), hard and smoothed targets"}[chart]
+    return (f'<svg class="ls-hero__chart" data-ls-chart="{chart}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+            f'aria-labelledby="ls-title-{chart}"><title id="ls-title-{chart}">{title}</title>'
+            f'<clipPath id="ls-clip-{chart}"><rect data-ls-at="clip" x="0" y="0" height="{HEIGHT}" '
+            f'{_attrs(at["clip"])}/></clipPath>'
+            f'<g data-ls-layer="">{chart_layer(d, chart)}</g>'
+            f'<line class="ls-axis" x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{bottom}" y2="{bottom}"/>'
+            f'<line class="ls-axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{bottom}"/>'
+            f'{ticks}<text class="ls-label" x="2" y="14">{CHARTS[chart]}</text>'
+            f'<text class="ls-label" x="{LEFT + PLOT_W / 2:.0f}" y="{HEIGHT - 4}" text-anchor="middle">'
+            f'gradient-descent step (log scale)</text>'
+            f'<line class="ls-cursor" data-ls-at="cursor" y1="{TOP}" y2="{bottom}" {_attrs(at["cursor"])}/>'
+            f'<circle class="ls-dot-soft" data-ls-at="soft" r="4" {_attrs(at["soft"])}/>'
+            f'<circle class="ls-dot-hard" data-ls-at="hard" r="4" {_attrs(at["hard"])}/></svg>')
+
+
+# ------------------------------------------------------------------ the widget
+
+
+def _slider(name: str, label: str, values: tuple, index: int, shown: str, spoken: str) -> str:
+    return (f'<div class="ls-control"><label for="ls-{name}">{label}</label>'
+            f'<output for="ls-{name}" data-ls-out="{name}">{shown}</output>'
+            f'<input id="ls-{name}" type="range" min="0" max="{len(values) - 1}" step="1" value="{index}" '
+            f'data-ls-input="{name}" aria-valuetext="{escape(spoken)}"></div>')
+
+
+def logit_gap_explorer(num_classes: int = 10, alpha: float = 0.1) -> str:
+    """The hero widget's HTML, drawn at the end of the descent for ``num_classes`` and ``alpha``."""
+    if num_classes not in K_VALUES:
+        raise ValueError(f"num_classes must be one of the slider's values {K_VALUES}, got {num_classes}")
+    if alpha not in ALPHA_VALUES:
+        raise ValueError(f"alpha must be one of the slider's values {ALPHA_VALUES}, got {alpha}")
+    d = Descent(num_classes, alpha)
+    alphas = ",".join(f"{a:g}" for a in ALPHA_VALUES)
+    ks = ",".join(str(k) for k in K_VALUES)
+    return (
+        f'<div class="ls-hero" data-ls-hero data-alphas="{alphas}" data-ks="{ks}" data-steps="{STEPS}" '
+        f'data-lr="{LEARNING_RATE:g}">'
+        # Shown only when JavaScript is off on a full page load: html.no-js never loses its class
+        # then. After instant navigation this <noscript> is live markup, but .no-js is gone.
+        '<noscript><style>.no-js .ls-hero__controls{display:none}.no-js .ls-hero__static{display:block}'
+        '</style></noscript>'
+        '<div class="ls-hero__controls">'
+        + _slider("alpha", "Smoothing α", ALPHA_VALUES, ALPHA_VALUES.index(alpha),
+                  format_alpha(alpha), f"α = {format_alpha(alpha)}")
+        + _slider("k", "Classes K", K_VALUES, K_VALUES.index(num_classes),
+                  f"{num_classes:,}", f"{num_classes:,} classes")
+        + '<div class="ls-hero__buttons" role="group" aria-label="Gradient descent">'
+        '<button type="button" data-ls-action="play">Play</button>'
+        '<button type="button" data-ls-action="step">Step</button>'
+        '<button type="button" data-ls-action="reset">Reset</button></div></div>'
+        '<p class="ls-hero__legend"><span class="ls-key-hard">hard target</span>'
+        '<span class="ls-key-soft">smoothed target</span>'
+        '<span class="ls-key-target">where smoothing stops: g* and the floor H(y<sub>s</sub>)</span></p>'
+        f'<div class="ls-hero__charts">{chart_svg(d, "gap", STEPS)}{chart_svg(d, "loss", STEPS)}</div>'
+        f'<p class="ls-hero__readout" data-ls-readout aria-live="polite">{readout(d, STEPS)}</p>'
+        f'<p class="ls-hero__static">Drawn when the site was built, for α = {format_alpha(alpha)} and '
+        f'K = {num_classes:,}; with JavaScript on you can change both and play the descent.</p>'
+        f'<p class="ls-hero__caption">Gradient descent (learning rate {LEARNING_RATE:g}) on the K logits '
+        'of one example, from all zeros. The wrong logits start equal and stay equal, so the gap '
+        'g = z<sub>true</sub> − z<sub>other</sub> is the whole state. With smoothing the gap settles at '
+        'g* = log(1 + K(1 − α)/α) and the loss at its floor H(y<sub>s</sub>); with hard targets the '
+        'gap gains about 2.3 (log 10) for every tenfold more steps, and the loss falls towards 0 '
+        'without reaching it.</p></div>'
+    )

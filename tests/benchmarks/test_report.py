@@ -1,0 +1,70 @@
+"""The README's measured section publishes quiet results only, and renders them from the JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import machine, report
+from benchmarks.lighthouse import CONTROL, METRICS, aggregate, misses
+
+
+def record(load: float, allow_loaded: bool = False) -> dict:
+    started = machine.require_quiet(allow_loaded, read_load=lambda: (load, 0.5, 0.5), cores=2)
+    return machine.finish(started, read_load=lambda: (1.2, 0.8, 0.6))
+
+
+def page_runs(performance: float, tbt: float, rounds: int = 3) -> list[dict]:
+    runs = []
+    for i in range(rounds):
+        run = {metric: 0.0 for metric in METRICS}
+        run.update({"performance": performance + 0.01 * (i - 1), "accessibility": 1.0, "best-practices": 1.0,
+                    "seo": 1.0, "tbt_ms": tbt + 10 * i, "lcp_ms": 2000.0, "fcp_ms": 1500.0, "core_kib": 160.0,
+                    "dom_elements": 1200})
+        runs.append(run)
+    return runs
+
+
+def lighthouse_results(load: float = 0.3, rounds: int = 3) -> dict:
+    control = aggregate(page_runs(0.93, 250, rounds))
+    pages = []
+    for page, perf, tbt in (("", 0.92, 260), ("domains/x/", 0.60, 600)):
+        summary = aggregate(page_runs(perf, tbt, rounds))
+        pages.append({"page": page, "summary": summary, "misses": misses(summary, control)})
+    return {"lighthouse": "12.2.3", "preset": "mobile", "rounds": rounds, "machine": record(load, allow_loaded=True),
+            "control": {"material": "9.8.2", "words": 1842, "summary": control}, "pages": pages}
+
+
+def test_page_speed_table_is_relative_to_the_control():
+    text = report.page_speed(lighthouse_results())
+    assert "stock Material 9.8.2 with 1,842 words" in text and "performance 0.93 (0.92–0.94)" in text
+    assert "1-minute load 0.30 before and 1.20 after" in text
+    assert "| `/` | 0.92 (-0.01) | 270 (+10) | 1.00 | 1.00 | 0.000 | 1.00 | 1.00 | 1.00 | 160 | 1,200 | 0 | none |" in text
+    assert "| `/domains/x/` | 0.60 (-0.33) | 610 (+350) |" in text and "| performance, TBT |" in text
+    assert CONTROL not in [row.split("|")[1].strip() for row in text.splitlines() if row.startswith("| `")]
+
+
+@pytest.mark.parametrize("results, reason", [
+    (lighthouse_results(load=1.5), "loaded machine"),
+    (lighthouse_results(rounds=2), "only 2 rounds"),
+    ({**lighthouse_results(), "control": None}, "without a control page"),
+])
+def test_page_speed_is_withheld(results, reason):
+    text = report.page_speed(results)
+    assert "not published" in text and reason in text and "|" not in text
+
+
+def test_build_and_lab_lines(monkeypatch):
+    build = {"repeats": 3, "cold_s": machine.spread([21.0, 20.5, 22.1]), "warm_s": machine.spread([2.4, 2.3, 2.5]),
+             "budget_s": {"cold": 90.0, "warm": 5.0}, "machine": record(0.2)}
+    assert "cold 21.0 s (20.5–22.1) (budget 90 s), warm 2.4 s (2.3–2.5) (budget 5 s)" in report.build_time(build)
+    labs = {"budget_s": 20.0, "repeats": 2, "machine": record(0.2),
+            "labs": [{"lab": "domains/a/labs/geometry", "wall_s": machine.spread([5.9, 6.1])}]}
+    assert "geometry 6.0 s (5.9–6.1)" in report.lab_time(labs)
+    loaded = {**build, "machine": record(3.0, allow_loaded=True)}
+    assert "not published" in report.build_time(loaded) and "21.0" not in report.build_time(loaded)
+
+
+def test_committed_results_that_are_withheld_are_listed():
+    withheld = report.withheld()
+    for name in withheld:
+        assert "not published" in report.SECTIONS[name](report.load(name))

@@ -1,0 +1,180 @@
+"""The hero widget's build-time markup and geometry (hooks/gap_explorer.py)."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from hooks import gap_explorer as ge
+from snippets.gap_dynamics import gap_loss, gap_trajectory
+from snippets.label_smoothing import loss_floor, optimal_logit_gap
+
+GRID = [(K, a) for K in (2, 10, 1000, 256_000) for a in (0.0, 0.001, 0.1, 0.3, 1.0)]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def path_points(d: str) -> np.ndarray:
+    assert d.startswith("M")
+    return np.array([[float(v) for v in p.split()] for p in d[1:].split("L")])
+
+
+def layer(descent: ge.Descent, chart: str) -> ET.Element:
+    return ET.fromstring(f'<g xmlns="http://www.w3.org/2000/svg">{ge.chart_layer(descent, chart)}</g>')
+
+
+# ------------------------------------------------------------------ the controls' values
+
+
+def test_alpha_slider_gives_most_of_its_travel_to_zero_to_point_three():
+    values = ge.ALPHA_VALUES
+    assert values[0] == 0 and values[-1] == 1 and list(values) == sorted(set(values))
+    last_small = values.index(0.3)
+    assert last_small / (len(values) - 1) >= 0.75
+    # one keyboard step is 0.01 from 0.01 to 0.3, finer below
+    assert np.allclose(np.diff(values[values.index(0.01):last_small + 1]), 0.01)
+    for a in (0.001, 0.05, 0.1, 0.2):
+        assert a in values
+
+
+def test_k_slider_is_log_scaled_from_2_to_256k_through_real_vocabulary_sizes():
+    values = ge.K_VALUES
+    assert values[0] == 2 and values[-1] == 256_000 and list(values) == sorted(set(values))
+    for K in (10, 100, 1000, 32_000, 64_000, 128_000):
+        assert K in values
+    ratios = np.array(values[1:]) / np.array(values[:-1])
+    assert ratios.max() <= 1.6, "every slider step is at most a factor 1.6"
+    assert len(values) >= 45
+
+
+# ------------------------------------------------------------------ numbers and words
+
+
+@pytest.mark.parametrize("x, text", [
+    (4.5109, "4.51"), (0.5, "0.500"), (11.5, "11.5"), (100.0, "100"), (21.66, "21.7"),
+    (0.00123, "0.00123"), (9.0e-5, "9.00×10⁻⁵"), (1.234e-12, "1.23×10⁻¹²"), (0.0, "0"), (math.inf, "∞"),
+])
+def test_fmt(x, text):
+    assert ge.fmt(x) == text
+
+
+def test_readout_states_the_python_reference_at_the_step():
+    d = ge.Descent(10, 0.1)
+    text = re.sub("<[^>]+>", "", ge.readout(d, 100))
+    gaps = (gap_trajectory(10, 0.0, 100)[-1], gap_trajectory(10, 0.1, 100)[-1])
+    assert text == (f"Step 100. Gap: hard {ge.fmt(gaps[0])}, smoothed {ge.fmt(gaps[1])}, "
+                    f"g* {ge.fmt(optimal_logit_gap(10, 0.1))}. Loss: hard {ge.fmt(gap_loss(10, 0, gaps[0]))}, "
+                    f"smoothed {ge.fmt(gap_loss(10, 0.1, gaps[1]))}, floor {ge.fmt(loss_floor(10, 0.1))}.")
+    assert "no g*." in ge.readout(ge.Descent(10, 0.0), 100)
+
+
+def test_sample_steps_cover_every_early_step_then_grow_by_five_percent():
+    steps = ge.sample_steps()
+    assert steps[0] == 0 and steps[-1] == ge.STEPS and steps[:21] == list(range(21))
+    assert all(b > a for a, b in zip(steps, steps[1:]))
+    assert max(b / a for a, b in zip(steps[21:], steps[22:])) <= 1.06
+
+
+# ------------------------------------------------------------------ geometry
+
+
+@pytest.mark.parametrize("K, alpha", GRID)
+def test_both_curves_stay_inside_the_plot_and_end_where_the_numerics_say(K, alpha):
+    d = ge.Descent(K, alpha)
+    for chart in ("gap", "loss"):
+        g = layer(d, chart)
+        paths = {p.get("class"): path_points(p.get("d")) for p in g.iter(SVG + "path")}
+        y_max, _ = d.y_max(chart)
+        sy = ge.y_scale(y_max)
+        for name, points in paths.items():
+            x, y = points.T
+            assert (np.diff(x) > 0).all(), f"{chart}/{name}: x must increase"
+            assert x[0] == ge.LEFT and x[-1] == ge.LEFT + ge.PLOT_W
+            assert (y >= ge.TOP - 0.05).all() and (y <= ge.TOP + ge.PLOT_H + 0.05).all(), \
+                f"{chart}/{name} leaves the plot at K={K}, α={alpha}"
+        end_hard, end_soft = d.values(chart, ge.STEPS)
+        assert paths["ls-hard"][-1, 1] == pytest.approx(sy(end_hard), abs=0.051)
+        assert paths["ls-soft"][-1, 1] == pytest.approx(sy(end_soft), abs=0.051)
+        if alpha > 0:   # the smoothed curve ends on its target line
+            target = optimal_logit_gap(K, alpha) if chart == "gap" else loss_floor(K, alpha)
+            line = g.find(f"{SVG}line[@class='ls-target']")
+            assert float(line.get("y1")) == pytest.approx(paths["ls-soft"][-1, 1], abs=0.2)
+            assert float(line.get("y1")) == pytest.approx(sy(target), abs=0.051)
+
+
+@pytest.mark.parametrize("K, alpha", GRID)
+def test_target_label_and_ticks_stay_clear_of_the_edges(K, alpha):
+    d = ge.Descent(K, alpha)
+    for chart in ("gap", "loss"):
+        g = layer(d, chart)
+        label = g.find(f"{SVG}text[@class='ls-target-label']")
+        if chart == "gap" and alpha == 0:
+            assert label is None and g.find(f"{SVG}line[@class='ls-target']") is None   # no optimum
+            continue
+        y = float(label.get("y"))
+        # below the chart title and above the x tick labels (which start 7 units under the axis)
+        assert ge.TOP + 8 <= y <= ge.TOP + ge.PLOT_H - 4
+        ticks = [float(t.get("y")) for t in g.iter(SVG + "text") if t.get("class") == "ls-tick"]
+        assert len(ticks) >= 3 and min(ticks) >= ge.TOP + 4 - 0.05 and max(ticks) <= ge.TOP + ge.PLOT_H + 4.05
+
+
+def test_loss_axis_holds_the_floor_for_every_alpha_even_one():
+    """The old widget's loss axis ended near log K, so large alpha left the chart."""
+    for K in (2, 256_000):
+        for alpha in ge.ALPHA_VALUES:
+            d = ge.Descent(K, alpha)
+            assert d.floor <= math.log(K) < d.y_max("loss")[0]
+
+
+def test_positions_mark_the_step_on_both_curves():
+    d = ge.Descent(1000, 0.1)
+    at = ge.position_attributes(d, "gap", 0)
+    assert at["clip"]["width"] == f"{ge.LEFT + 0.5:.1f}"   # nothing of the curves shown yet
+    assert at["hard"]["cy"] == at["soft"]["cy"] == f"{ge.TOP + ge.PLOT_H:.1f}"   # both start at gap 0
+    at = ge.position_attributes(d, "loss", ge.STEPS)
+    sy = ge.y_scale(d.y_max("loss")[0])
+    assert float(at["soft"]["cy"]) == pytest.approx(sy(loss_floor(1000, 0.1)), abs=0.051)
+    assert float(at["cursor"]["x1"]) == ge.LEFT + ge.PLOT_W
+
+
+# ------------------------------------------------------------------ markup
+
+
+def test_markup_is_one_html_block_with_well_formed_svg():
+    html = ge.logit_gap_explorer()
+    assert "\n" not in html, "Markdown must see a single raw-HTML block"
+    svgs = re.findall(r"<svg\b.*?</svg>", html)
+    assert len(svgs) == 2
+    for svg in svgs:
+        root = ET.fromstring(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+        assert root.get("role") == "img" and root.find(SVG + "title").text
+        assert root.find(f"{SVG}clipPath/{SVG}rect").get("data-ls-at") == "clip"
+
+
+def test_markup_carries_the_controls_and_the_default_state():
+    html = ge.logit_gap_explorer(1000, 0.05)
+    assert f'data-ks="{",".join(map(str, ge.K_VALUES))}"' in html
+    assert f'value="{ge.ALPHA_VALUES.index(0.05)}" data-ls-input="alpha" aria-valuetext="α = 0.05"' in html
+    assert f'value="{ge.K_VALUES.index(1000)}" data-ls-input="k" aria-valuetext="1,000 classes"' in html
+    assert ge.readout(ge.Descent(1000, 0.05), ge.STEPS) in html
+    for action in ("play", "step", "reset"):
+        assert f'<button type="button" data-ls-action="{action}">' in html
+
+
+def test_no_js_rules_apply_only_while_html_has_the_no_js_class():
+    """After instant navigation the <noscript> is live markup: its rules must then match nothing."""
+    style = re.search(r"<noscript><style>(.*?)</style></noscript>", ge.logit_gap_explorer()).group(1)
+    selectors = [rule.split("{")[0] for rule in style.split("}") if rule]
+    assert selectors and all(s.startswith(".no-js ") for s in selectors)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_classes": 11}, "num_classes must be one of the slider's values"),
+    ({"alpha": 0.123}, "alpha must be one of the slider's values"),
+])
+def test_rejects_a_default_the_sliders_cannot_show(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ge.logit_gap_explorer(**kwargs)
