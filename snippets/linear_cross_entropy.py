@@ -210,9 +210,18 @@ def weighted_logit_sum(
         One number per position, computed with two dot products in O(d) memory.
     """
     h, w, b = _check_linear_head(hidden, head_weight, head_bias)
-    class_weight = _check_weight(weight, len(w), h.dtype)
-    total = h @ (w.T @ class_weight)
-    return total if b is None else total + b @ class_weight
+    return _weighted_logit_sum(h, w, b, _check_weight(weight, len(w), h.dtype))
+
+
+def _weighted_logit_sum(
+    hidden: FloatArray,
+    head_weight: FloatArray,
+    head_bias: FloatArray | None,
+    class_weight: FloatArray,
+) -> FloatArray:
+    # W^T w first: a vector of d numbers, so nothing of size N x K is ever formed.
+    total = hidden @ (head_weight.T @ class_weight)
+    return total if head_bias is None else total + head_bias @ class_weight
 # --8<-- [end:weighted_logit_sum]
 
 
@@ -276,15 +285,16 @@ def smoothed_linear_cross_entropy(
         hidden, head_weight, labels, alpha, head_bias, reduction, ignore_index, weight
     )
     lse = _logsumexp_over_classes(p)
-    true_logit = np.einsum("nd,nd->n", p.rows, p.head_weight[p.labels])
-    weighted_sum = p.rows @ (p.head_weight.T @ p.class_weight)  # sum_k w_k z_k ...
+    true_logit = np.einsum("nd,nd->n", p.rows, p.head_weight[p.labels])  # h . W_y
     if p.head_bias is not None:
         true_logit += p.head_bias[p.labels]
-        weighted_sum += p.head_bias @ p.class_weight  # ... by the mean-logit identity
-    k = p.num_classes
-    loss = (1 - p.alpha) * p.label_weight * (lse - true_logit) + (
-        p.alpha / k
-    ) * p.counted * (p.class_weight.sum() * lse - weighted_sum)
+    weighted_sum = _weighted_logit_sum(
+        p.rows, p.head_weight, p.head_bias, p.class_weight
+    )
+    hard = lse - true_logit
+    uniform = p.class_weight.sum() * lse - weighted_sum  # sum_k w_k (lse - z_k)
+    smooth = p.alpha / p.num_classes
+    loss = (1 - p.alpha) * p.label_weight * hard + smooth * p.counted * uniform
     return _reduce(loss, p, reduction)
 # --8<-- [end:smoothed_linear_cross_entropy]
 
