@@ -205,6 +205,7 @@ def _chunked_loss_and_grads(
             d_weight.addmm_(z.T, h)
             if d_bias is not None:
                 d_bias += z.sum(dim=0)
+        del z  # else the next chunk's logits are allocated while these are still held
     loss = counted * (
         (1 - alpha) * class_weight[labels] * (lse - true_logit)
         + (alpha / num_classes) * (total_weight * lse - weighted_sum)
