@@ -15,15 +15,16 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
+LINEAR_CE_RESULTS = ROOT / "benchmarks" / "results" / "linear_cross_entropy.json"
 sys.path.insert(0, str(ROOT))  # so `snippets`, `hooks` and `tools` import as packages during the build
 
 from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
-from snippets import label_smoothing  # noqa: E402
+from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
-from tools.results_tables import vocab_scale_markdown  # noqa: E402
+from tools.results_tables import linear_cross_entropy_markdown, vocab_scale_markdown  # noqa: E402
 
 
 def vector(values, digits: int = 3) -> str:
@@ -62,6 +63,7 @@ def concept_list(concepts: list, page_uri: str, *, with_phase: bool = True) -> s
 def define_env(env) -> None:
     _define_lab_macros(env)
     env.variables["ls"] = label_smoothing
+    env.variables["half"] = half_precision  # {{ half.float16_overflow_vocabulary(1.0) }}
     env.filter(vector)
     env.macro(optimum_table)
     # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
@@ -79,6 +81,16 @@ def define_env(env) -> None:
     def vocab_scale_table() -> str:
         """The same benchmark as captioned Markdown tables, or why they are withheld."""
         return vocab_scale_markdown(vocab_scale_results())
+
+    @env.macro
+    def linear_cross_entropy_results() -> dict:
+        """The linear cross-entropy benchmark (benchmarks/results/linear_cross_entropy.json)."""
+        return json.loads(LINEAR_CE_RESULTS.read_text(encoding="utf-8"))
+
+    @env.macro
+    def linear_cross_entropy_tables() -> str:
+        """The same benchmark as captioned Markdown tables, or why they are withheld."""
+        return linear_cross_entropy_markdown(linear_cross_entropy_results())
 
     def catalog() -> dict:
         return concepts_by_domain(read_concepts(env.conf["docs_dir"]))

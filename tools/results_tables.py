@@ -11,6 +11,13 @@ The vocabulary-scale benchmark (benchmarks/vocab_scale.py):
 - ``vocab_scale_tables(results)``: the same tables, whether or not publishable (the script
   prints them after a debugging run).
 - ``vocab_scale_summary(results)``: the findings in sentences (the README's line).
+
+The linear cross-entropy benchmark (benchmarks/linear_cross_entropy.py):
+
+- ``linear_cross_entropy_markdown(results)``: the page's time and memory tables with
+  captions, or the notice.
+- ``linear_cross_entropy_tables(results)``: the same tables, whether or not publishable.
+- ``linear_cross_entropy_targets(results)``: the chunked version's targets at K = 128,000.
 """
 
 from __future__ import annotations
@@ -191,5 +198,87 @@ def vocab_scale_markdown(results: dict[str, Any]) -> str:
         "before the call, in a fresh process per measurement, the same instrument for every "
         "contender; for the NumPy contenders also the peak that tracemalloc sees (NumPy's "
         f"allocations only). {memory_findings(results)}\n"
+        "///\n"
+    )
+
+
+# ------------------------------------------------------------ linear cross-entropy
+
+LINEAR_CE_COMMAND = "python -m benchmarks.linear_cross_entropy"
+# Short names, so a table with a column per K fits a phone; the page says what each runs.
+LINEAR_CE_NAMES = {
+    "dense": "full logits",
+    "torch_linear_ce": "F.linear_cross_entropy",
+    "chunked": "chunked",
+    "torch_hard_plus_identity": "PyTorch chunks + identity",
+    "numpy": "NumPy",
+}
+LINEAR_CE_TARGETS = {"k": 128_000, "memory_fraction": 1 / 8, "time_ratio": 1.25}
+
+
+def linear_cross_entropy_targets(results: dict[str, Any]) -> dict[str, bool | None]:
+    """The chunked PyTorch version against full logits at K = 128,000: peak memory at most
+    an eighth, median time at most 1.25 times. None when the run lacks either contender."""
+    size = next((s for s in results["sizes"] if s["k"] == LINEAR_CE_TARGETS["k"]), {})
+    if "dense" not in size or "chunked" not in size:
+        return {"memory_at_most_one_eighth": None, "time_at_most_1.25x": None}
+    dense, chunked = size["dense"], size["chunked"]
+    return {
+        "memory_at_most_one_eighth": chunked["peak_rss_growth_mib"]
+        <= LINEAR_CE_TARGETS["memory_fraction"] * dense["peak_rss_growth_mib"],
+        "time_at_most_1.25x": chunked["time_s"]["median"]
+        <= LINEAR_CE_TARGETS["time_ratio"] * dense["time_s"]["median"],
+    }
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:,.2f}"
+
+
+def linear_cross_entropy_tables(results: dict[str, Any]) -> tuple[str, str]:
+    """The time table and the memory table: a row per contender, a column per vocabulary size,
+    and a row of the chunked version's ratio to the full logits."""
+    sizes = results["sizes"]
+    contenders = [c for c in LINEAR_CE_NAMES if all(c in size for size in sizes)]
+    times = {
+        LINEAR_CE_NAMES[c]: [
+            f"{_seconds(t['median'])} ({_seconds(t['min'])}–{_seconds(t['max'])})"
+            for t in (size[c]["time_s"] for size in sizes)
+        ]
+        for c in contenders
+    }
+    memory = {LINEAR_CE_NAMES[c]: [_mib(size[c]["peak_rss_growth_mib"]) for size in sizes] for c in contenders}
+    if "numpy" in contenders:
+        memory[f"{LINEAR_CE_NAMES['numpy']}, tracemalloc"] = [
+            _mib(size["numpy"]["tracemalloc_peak_mib"]) for size in sizes
+        ]
+    if {"dense", "chunked"} <= set(contenders):
+        ratio = f"{LINEAR_CE_NAMES['chunked']} ÷ full logits"
+        times[ratio] = [_ratio(s["chunked"]["time_s"]["median"] / s["dense"]["time_s"]["median"]) for s in sizes]
+        memory[ratio] = [_ratio(s["chunked"]["peak_rss_growth_mib"] / s["dense"]["peak_rss_growth_mib"])
+                         for s in sizes]
+    return _table("time (s)", results, times), _table("peak memory (MiB)", results, memory)
+
+
+def linear_cross_entropy_markdown(results: dict[str, Any]) -> str:
+    """The page's linear cross-entropy tables with captions, or a notice when they are withheld."""
+    reason = withheld_reason(results)
+    if reason:
+        return withheld_notice("The linear cross-entropy timings", reason, LINEAR_CE_COMMAND) + "\n"
+    time_table, memory_table = linear_cross_entropy_tables(results)
+    machine = machine_summary(results["machine"])
+    return (
+        f"{time_table}\n\n"
+        "/// table-caption\n"
+        f"Wall time of one forward and backward pass in seconds: median (min–max) of "
+        f"{results['repetitions']} repetitions after a first call, at N = {results['n']:,} positions "
+        f"and d = {results['d']} features in {results['dtype']} ({machine}; torch "
+        f"{results['machine']['torch']}).\n"
+        "///\n\n"
+        f"{memory_table}\n\n"
+        "/// table-caption\n"
+        "Peak memory of the first call in MiB: the growth of the peak resident set over the "
+        "resident set before the call, in a fresh process per method and K, the same instrument "
+        "for every method; for NumPy also the peak that tracemalloc sees.\n"
         "///\n"
     )
