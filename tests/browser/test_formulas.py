@@ -22,14 +22,6 @@ pytestmark = pytest.mark.browser
 
 WIDTHS = [375, 1280]
 
-# Formulas of lab pages come from the notebooks (docs/**/labs/*.py), which this suite does not
-# edit. A known overflow is listed here with where it comes from; strict, so that the entry has
-# to go once the lab's formula is broken over lines.
-KNOWN_LAB_OVERFLOWS = {
-    (CONCEPT + "labs/vocabulary-scale/", 375):
-        "docs/domains/optimization/label-smoothing/labs/vocabulary-scale.py: the loss in one line",
-}
-
 # Every display formula, with how far it is wider than the space it has: the box's own
 # sideways scroll, that of any scroller inside it, and how far the drawn formula reaches past
 # the box's edges. And every code element in a table cell that spans more than one line.
@@ -77,9 +69,7 @@ def layout(browser, server):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_display_formula_is_wider_than_its_column(layout, page_path, width, request):
-    if (page_path, width) in KNOWN_LAB_OVERFLOWS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_LAB_OVERFLOWS[page_path, width]))
+def test_no_display_formula_is_wider_than_its_column(layout, page_path, width):
     wide = [f for f in layout(page_path, width)["formulas"] if f["excess"] > 1]
     assert wide == [], f"{len(wide)} display formula(s) scroll sideways at {width} px: " + "; ".join(
         f"{f['width']} px in {f['room']} px: {f['tex']!r}" for f in wide)

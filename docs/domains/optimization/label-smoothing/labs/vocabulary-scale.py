@@ -12,7 +12,7 @@
 # tokens in a batch, so those temporaries dominate memory. The library never builds them: it
 # uses
 #
-# $$\ell = (1-\alpha)\,(\mathrm{lse}(z) - z_y) + \alpha\,\Big(\mathrm{lse}(z) - \tfrac{1}{K}\textstyle\sum_k z_k\Big),$$
+# $$\begin{aligned} \ell &= (1-\alpha)\,(\mathrm{lse}(z) - z_y) \\ &\quad + \alpha\,\Big(\mathrm{lse}(z) - \tfrac{1}{K}\textstyle\sum_k z_k\Big), \end{aligned}$$
 #
 # and works through the rows a chunk at a time in one reused scratch buffer.
 #
