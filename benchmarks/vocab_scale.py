@@ -38,7 +38,6 @@ import os
 import subprocess
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,7 +45,8 @@ from typing import Any
 import numpy as np
 
 from benchmarks import machine
-from snippets.label_smoothing import log_softmax, smooth_labels, smoothed_cross_entropy
+from snippets.label_smoothing import smoothed_cross_entropy
+from snippets.memory_cost import dense_smoothed_cross_entropy, peak_traced_bytes
 from tools.results_tables import vocab_scale_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,17 +57,6 @@ RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
 CONTENDERS = ("naive", "library", "torch_1_thread", "torch_default")
 NUMPY_CONTENDERS = ("naive", "library")
 MIB = 2**20
-
-
-def naive_loss(logits: np.ndarray, labels: np.ndarray, alpha: float) -> float:
-    """The textbook way: an explicit (N, K) target times an (N, K) log-probability."""
-    targets = smooth_labels(labels, logits.shape[-1], alpha, dtype=logits.dtype)
-    return float(-(targets * log_softmax(logits)).sum(axis=-1).mean())
-
-
-def library_loss(logits: np.ndarray, labels: np.ndarray, alpha: float) -> float:
-    """This site's library: the lse decomposition, a chunk of rows at a time."""
-    return float(smoothed_cross_entropy(logits, labels, alpha))
 
 
 def make_batch(n: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -84,9 +73,9 @@ def torch_threads(contender: str, default_threads: int) -> int:
 def loss_call(contender: str, logits: np.ndarray, labels: np.ndarray) -> Callable[[], float]:
     """One call of a contender's loss on the batch, as a function of no arguments."""
     if contender == "naive":
-        return lambda: naive_loss(logits, labels, ALPHA)
+        return lambda: dense_smoothed_cross_entropy(logits, labels, ALPHA)
     if contender == "library":
-        return lambda: library_loss(logits, labels, ALPHA)
+        return lambda: float(smoothed_cross_entropy(logits, labels, ALPHA))
     if contender not in CONTENDERS:
         raise ValueError(f"contender must be one of {CONTENDERS}, got {contender!r}")
     import torch
@@ -134,17 +123,6 @@ def peak_rss_growth(run: Callable[[], object]) -> int:
     return _status_bytes("VmHWM") - baseline
 
 
-def peak_traced(run: Callable[[], object]) -> int:
-    """Peak bytes allocated through Python's allocators (NumPy included) during ``run()``."""
-    _release_freed_memory()
-    tracemalloc.start()
-    try:
-        run()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def memory_in_this_process(contender: str, n: int, k: int, default_threads: int) -> dict[str, float]:
     """One memory measurement of a contender (run in a fresh process by ``measure_memory``)."""
     if contender.startswith("torch"):
@@ -156,7 +134,7 @@ def memory_in_this_process(contender: str, n: int, k: int, default_threads: int)
     call()  # warm-up: one-time set-up is not the loss's memory
     measured = {"peak_rss_growth_mib": peak_rss_growth(call) / MIB}
     if contender in NUMPY_CONTENDERS:
-        measured["tracemalloc_peak_mib"] = peak_traced(call) / MIB
+        measured["tracemalloc_peak_mib"] = peak_traced_bytes(call) / MIB
     return measured
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import tracemalloc
 
 import numpy as np
 import pytest
@@ -22,6 +21,7 @@ from snippets.label_smoothing import (
     smoothed_cross_entropy_grad,
     softmax,
 )
+from snippets.memory_cost import peak_traced_bytes
 
 FAST = settings(max_examples=40, deadline=None)
 
@@ -368,21 +368,11 @@ def test_non_finite_logit_found_in_a_later_chunk(monkeypatch):
         smoothed_cross_entropy(z, np.zeros((2, 5), dtype=int), 0.0)
 
 
-def peak_bytes(compute) -> int:
-    """Peak memory NumPy allocates (tracemalloc) while ``compute()`` runs."""
-    tracemalloc.start()
-    try:
-        compute()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_scratch_memory_is_bounded_by_the_chunk():
     n, k = 2048, 4096  # 32 MiB of float32 logits
     z = np.random.default_rng(12).standard_normal((n, k), dtype=np.float32)
     labels = np.random.default_rng(13).integers(0, k, size=n)
-    peak = peak_bytes(lambda: smoothed_cross_entropy(z, labels, 0.1))
+    peak = peak_traced_bytes(lambda: smoothed_cross_entropy(z, labels, 0.1))
     # One scratch chunk, its finiteness mask, and a few length-N vectors.
     assert peak <= 1.5 * ls._CHUNK_BYTES + 64 * n, f"peak scratch {peak} bytes"
     assert peak < z.nbytes / 8
@@ -394,7 +384,7 @@ def test_a_row_larger_than_the_budget_is_a_chunk_of_its_own(monkeypatch):
     labels = np.zeros(n, dtype=int)
     row_bytes = k * z.itemsize
     monkeypatch.setattr(ls, "_CHUNK_BYTES", row_bytes // 4)
-    peak = peak_bytes(lambda: smoothed_cross_entropy(z, labels, 0.1))
+    peak = peak_traced_bytes(lambda: smoothed_cross_entropy(z, labels, 0.1))
     # One row of scratch, the all-ones class weights, a row's finiteness mask, N-vectors.
     assert peak <= 1.5 * row_bytes + k * 8 + 64 * n, f"peak {peak} bytes"
 
@@ -403,7 +393,7 @@ def test_float32_gradient_needs_no_float64_temporaries():
     z = np.random.default_rng(17).standard_normal((512, 4096), dtype=np.float32)
     labels = np.zeros(512, dtype=int)
     # The gradient itself and one temporary of the same size and dtype.
-    peak = peak_bytes(lambda: smoothed_cross_entropy_grad(z, labels, 0.1))
+    peak = peak_traced_bytes(lambda: smoothed_cross_entropy_grad(z, labels, 0.1))
     assert peak <= 2.25 * z.nbytes, f"peak {peak} bytes for {z.nbytes} bytes of logits"
 
 

@@ -24,16 +24,15 @@
 # on the vocabulary-scale memory trap.
 
 # %% tags=["fold"]
-import gc
 import time
-import tracemalloc
 
 import numpy as np
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display, update_display
 
 from snippets.datasets import synthetic_logits
-from snippets.label_smoothing import log_softmax, smooth_labels, smoothed_cross_entropy
+from snippets.label_smoothing import smoothed_cross_entropy
+from snippets.memory_cost import dense_smoothed_cross_entropy, peak_traced_bytes
 from snippets.plotting import show_figure, show_results
 
 started = time.perf_counter()
@@ -50,36 +49,27 @@ display(Markdown("*The findings appear here once the lab has run; they are compu
 # %% [markdown]
 # ## The two ways, and how memory is measured
 #
-# Both compute the same number; `tracemalloc` records the peak of what NumPy allocates during
-# one call, beyond the logits that already exist.
+# Both compute the same number: `dense_smoothed_cross_entropy` (in `snippets/memory_cost.py`) builds
+# the (N, K) target and multiplies it by (N, K) log-probabilities, as textbooks write it;
+# `smoothed_cross_entropy` uses the lse decomposition a chunk of rows at a time. `tracemalloc`
+# records the peak of what NumPy allocates during one call, beyond the logits that already exist.
 
 # %%
-def naive_loss(logits, labels, alpha):
-    """The textbook way, from library pieces: an explicit (N, K) target times (N, K) log-probs."""
-    targets = smooth_labels(labels, logits.shape[-1], alpha, dtype=logits.dtype)
-    return float(-(targets * log_softmax(logits)).sum(axis=-1).mean())
+def peak_extra_mib(loss, logits, labels):
+    """Peak memory NumPy allocates during one call of ``loss``, beyond the logits that exist."""
+    value = None
 
+    def call():
+        nonlocal value
+        value = loss(logits, labels, ALPHA)
 
-def library_loss(logits, labels, alpha):
-    return float(smoothed_cross_entropy(logits, labels, alpha))
-
-
-def peak_extra_mib(fn, logits, labels):
-    """Peak memory NumPy allocates during one call, beyond the inputs that already exist."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        value = fn(logits, labels, ALPHA)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    return peak / MIB, value
+    return peak_traced_bytes(call) / MIB, float(value)
 
 
 def measure(n, k):
     logits, labels = synthetic_logits(n, k, seed=0)
-    naive_mib, naive_value = peak_extra_mib(naive_loss, logits, labels)
-    library_mib, library_value = peak_extra_mib(library_loss, logits, labels)
+    naive_mib, naive_value = peak_extra_mib(dense_smoothed_cross_entropy, logits, labels)
+    library_mib, library_value = peak_extra_mib(smoothed_cross_entropy, logits, labels)
     # Same loss either way (float32 rounding aside): the difference is only in memory.
     assert abs(naive_value - library_value) <= 1e-4 * abs(library_value), (naive_value, library_value)
     # tracemalloc also sees a few dozen bytes of interpreter bookkeeping that vary from run to
