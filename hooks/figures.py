@@ -11,8 +11,9 @@ Python, no MkDocs) turns those outputs into published files and markup:
   variant with Material's ``#only-light`` / ``#only-dark`` fragment, so the reader's scheme
   shows one of the two; a ``<source media="(max-width: 44.9375em)">`` swaps in the phone
   variant below Material's 720 px breakpoint. Each picture sits in a GLightbox link
-  (``class="glightbox"``, from mkdocs-glightbox) that opens the desktop variant of its scheme
-  full size; ``off-glb`` on the ``<img>`` stops the plugin from wrapping it a second time.
+  (``class="glightbox"``, from mkdocs-glightbox) that opens its scheme's variant full size, the
+  phone variant on a phone (``data-srcset``/``data-sizes``); ``off-glb`` on the ``<img>`` stops
+  the plugin from wrapping it a second time.
   ``width``/``height`` come from the SVGs, the alternative text from the lab.
 
 The same markup is used on the lab page (:func:`replace_figure_outputs` swaps a figure cell's
@@ -166,6 +167,11 @@ def figure_html(entry: dict[str, Any], base_url: str, *, alt: str | None = None,
         parts.append(
             f'<a class="glightbox lab-figure__{scheme}" href="{src}" data-type="image" '
             f'data-gallery="lab-figures-{scheme}" data-width="auto" data-height="auto" '
+            # In the lightbox, phones get the phone variant: a 3 px slot needs at most 9 device
+            # pixels, which the narrower file already covers; elsewhere no file covers the slot
+            # and the browser takes the widest, the desktop variant (figures.css sizes the image).
+            f'data-srcset="{base_url + phone["file"]} {phone["width"]}w, {src} {desktop["width"]}w" '
+            f'data-sizes="{PHONE_MEDIA} 3px, {desktop["width"]}px" '
             f'aria-label="Open the figure full size">'
             f'<picture>'
             f'<source media="{PHONE_MEDIA}" srcset="{base_url + phone["file"]}" '

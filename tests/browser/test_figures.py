@@ -24,9 +24,8 @@ MIN_SUPERSCRIPT_PX = 8.0
 SVG_NS = "{http://www.w3.org/2000/svg}"
 FONT_SIZE = re.compile(r"font-size:\s*([\d.]+)px|font:\s*(?:[a-z]+\s+)*([\d.]+)px")
 
-# Every image the page shows, after forcing lazy content to lay out and load: src, width, scheme.
+# Every image the page shows (after loading lazy ones): its source, displayed size and whether it is clipped.
 SHOWN_IMAGES = """async () => {
-  for (const el of document.querySelectorAll('[data-lazy-render]')) el.removeAttribute('data-lazy-render');
   for (const img of document.images) img.loading = 'eager';
   await Promise.all([...document.images].map(img => img.complete ? null : new Promise(r => { img.onload = img.onerror = r; })));
   const unclipped = img => {  // nothing hides the image's corners (an ancestor's overflow, another element)
@@ -118,14 +117,19 @@ def test_light_scheme_shows_light_variants(open_page):
     assert names and all(n.endswith("-phone") for n in names), names
 
 
-def test_a_figure_opens_full_size_and_closes_with_escape(open_page):
-    page, watch = open_page(CONCEPT + "labs/calibration/", width=1280, height=900, scheme="dark")
+@pytest.mark.parametrize(("width", "variant"), [(1280, "-dark.svg"), (375, "-phone-dark.svg")])
+def test_a_figure_opens_full_size_and_closes_with_escape(open_page, width, variant):
+    page, watch = open_page(CONCEPT + "labs/calibration/", width=width, height=800, scheme="dark")
     link = page.locator(".lab-figure a.glightbox:visible").first
-    link.scroll_into_view_if_needed()
+    link.evaluate("e => e.scrollIntoView({block: 'center', behavior: 'instant'})")
     link.click()
-    slide = page.locator(".glightbox-container .gslide-image img")
-    slide.first.wait_for(state="visible", timeout=10_000)
-    assert slide.first.get_attribute("src").endswith("-dark.svg")  # the reader's scheme, desktop size
+    slide = page.locator(".glightbox-container .gslide-image img").first
+    slide.wait_for(state="visible", timeout=10_000)
+    page.wait_for_function("img => img.complete && img.currentSrc", arg=slide.element_handle(), timeout=10_000)
+    assert urlsplit(slide.evaluate("img => img.currentSrc")).path.endswith(variant)  # the reader's scheme and screen
+    page.wait_for_timeout(1000)  # GLightbox's zoom-in animation
+    shown = slide.bounding_box()
+    assert shown["width"] >= min(width, 653) * 0.95, shown  # at least as large as on the page
     page.keyboard.press("Escape")
     page.locator(".glightbox-container").wait_for(state="detached", timeout=10_000)
     assert not watch.console_errors, watch.console_errors

@@ -75,6 +75,9 @@ def test_markup_picks_variant_by_scheme_and_width_and_opens_full_size(executed):
     assert [a["href"] for a in links] == ["../figures/tiny-line.svg", "../figures/tiny-line-dark.svg"]
     assert all("glightbox" in a["class"].split() for a in links)
     assert [a["data-gallery"] for a in links] == ["lab-figures-light", "lab-figures-dark"]
+    # In the lightbox a phone gets its variant: a 3 px slot below the breakpoint, the desktop size above.
+    assert links[1]["data-srcset"] == "../figures/tiny-line-phone-dark.svg 307w, ../figures/tiny-line-dark.svg 653w"
+    assert links[1]["data-sizes"] == f"{PHONE_MEDIA} 3px, 653px"
     assert [s["srcset"] for s in sources] == ["../figures/tiny-line-phone.svg", "../figures/tiny-line-phone-dark.svg"]
     assert all(s["media"] == PHONE_MEDIA for s in sources)
     assert [(s["width"], s["height"]) for s in sources] == [("307", "192")] * 2

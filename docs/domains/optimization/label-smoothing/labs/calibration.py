@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: does label smoothing calibrate?
 #
-# [Download this notebook, executed](calibration.ipynb) · [all labs](../) · [concept page](../../#labs)
+# [Download this notebook, executed](calibration.ipynb) · [all labs](../) · [the evidence](../../evidence/#labs)
 #
 # **What it asks.** Müller, Kornblith and Hinton (2019, §3, Table 3) found that label smoothing
 # lowers the expected calibration error (ECE) of over-confident networks about as well as
@@ -447,28 +447,4 @@ results = {
     "seconds": round(elapsed, 1),
 }
 
-
-def mean_sd(metric, arm):  # the concept page's older keys ({"mean", "std", "n"}) until it reads "findings"
-    s = findings.arm(metric, arm)
-    return {"mean": s.mean, "std": s.sd, "n": s.n}
-
-
-def small_arm(alpha):
-    return "baseline" if alpha == 0 else f"alpha_{alpha:g}"
-
-
-results.update({
-    "temperature": {"baseline": mean_sd("temperature", "baseline"), "full_baseline": mean_sd("temperature", "full_baseline"),
-                    "by_alpha": {f"{a:g}": mean_sd("temperature", small_arm(a)) for a in ALPHAS}},
-    "ece": {"baseline": mean_sd("ece", "baseline"), "temperature_scaled": mean_sd("ece", "temperature_scaled"),
-            "best_alpha": mean_sd("ece", best), "alpha_0.1": mean_sd("ece", "alpha_0.1"),
-            "by_alpha": {f"{a:g}": mean_sd("ece", small_arm(a)) for a in ALPHAS},
-            "full_baseline": mean_sd("ece", "full_baseline"), "full_alpha_0.1": mean_sd("ece", "full_alpha_0.1")},
-    "accuracy": {arm: mean_sd("accuracy", a) for arm, a in (
-        ("baseline", "baseline"), ("temperature_scaled", "temperature_scaled"), ("best_alpha", best),
-        ("alpha_0.1", "alpha_0.1"), ("full_baseline", "full_baseline"), ("full_alpha_0.1", "full_alpha_0.1"))},
-    "nll": {arm: mean_sd("nll", a) for arm, a in (
-        ("baseline", "baseline"), ("temperature_scaled", "temperature_scaled"), ("best_alpha", best),
-        ("alpha_0.1", "alpha_0.1"))},
-})
 show_results(results)

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: distillation and label noise
 #
-# [Download this notebook, executed](distillation-noise.ipynb) · [all labs](../) · [concept page](../../#labs)
+# [Download this notebook, executed](distillation-noise.ipynb) · [all labs](../) · [the evidence](../../evidence/#labs)
 #
 # **What it asks.** Two claims about what smoothing does to the *information* in a network's
 # outputs:
@@ -399,22 +399,4 @@ results = {
     "seconds": round(elapsed, 1),
 }
 
-
-def mean_sd(metric, arm):  # the concept page's older keys ({"mean", "std", "n"}) until it reads "findings"
-    s = findings.arm(metric, arm)
-    return {"mean": s.mean, "std": s.sd, "n": s.n}
-
-
-results.update({
-    "noise": {f"{rate:g}": {arm: mean_sd(f"noise_{rate:g}", arm) for arm in ("hard", "smoothed")} for rate in NOISE_RATES},
-    "specificity": {f"{rate:g}": {f"T={T:g}": {"hard": mean_sd(f"specificity_noise_{rate:g}", f"hard_T={T:g}"),
-                                                "smoothed": mean_sd(f"specificity_noise_{rate:g}", f"smoothed_T={T:g}")}
-                                   for T in (1.0, *TEMPERATURES)} for rate in STUDENT_NOISE_RATES},
-    "students": {f"{rate:g}": {
-        **{f"teacher_hard_T={T:g}": mean_sd(f"student_noise_{rate:g}", f"hard_teacher_T={T:g}") for T in TEMPERATURES},
-        **{f"teacher_smoothed_T={T:g}": mean_sd(f"student_noise_{rate:g}", f"smoothed_teacher_T={T:g}") for T in TEMPERATURES},
-        "direct_hard": mean_sd(f"student_noise_{rate:g}", "alone_hard"),
-        "direct_smoothed": mean_sd(f"student_noise_{rate:g}", "alone_smoothed"),
-    } for rate in STUDENT_NOISE_RATES},
-})
 show_results(results)

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: the geometry label smoothing imposes
 #
-# [Download this notebook, executed](geometry.ipynb) · [all labs](../) · [concept page](../../#labs)
+# [Download this notebook, executed](geometry.ipynb) · [all labs](../) · [the evidence](../../evidence/#labs)
 #
 # **What it asks.** With smoothed targets $y_s = (1-\alpha)\,\mathrm{onehot}(y) + \alpha/K$ the
 # loss has a finite minimiser: every wrong-class logit equal, and the true-class logit above
@@ -329,23 +329,9 @@ results = {
              "steps": STEPS, "alpha": ALPHA, "num_classes": int(K), "hidden_units": HIDDEN,
              "classes_projected": list(CLASSES)},
     "closed_form": {"gap": GAP_STAR, "loss_floor": FLOOR, "max_prob": P_STAR},
+    "gap_relative_error": relative_gap_error,  # |final smoothed gap − closed form| / closed form
     "findings": findings.to_dict(),
     "seconds": round(elapsed, 1),
 }
 
-
-def mean_sd(metric, arm):  # the concept page's older keys ({"mean", "std", "n"}) until it reads "findings"
-    s = findings.arm(metric, arm)
-    return {"mean": s.mean, "std": s.sd, "n": s.n}
-
-
-results.update({
-    "gap": {"smoothed": mean_sd("gap", "smoothed"), "hard": mean_sd("gap", "hard"),
-            "smoothed_relative_error": relative_gap_error,
-            "growth_second_half": {arm: findings.arm("gap_growth", arm).mean for arm in ARMS}},
-    "loss": {arm: mean_sd("loss", arm) for arm in ARMS},
-    "max_prob": {arm: mean_sd("max_prob", arm) for arm in ARMS},
-    "wrong_spread": {arm: mean_sd("wrong_spread", arm) for arm in ARMS},
-    "projection": {key: {arm: mean_sd(key, arm) for arm in ARMS} for key in ("tightness", "regularity", "scale")},
-})
 show_results(results)

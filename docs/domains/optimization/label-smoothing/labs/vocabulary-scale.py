@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: label smoothing at vocabulary scale
 #
-# [Download this notebook, executed](vocabulary-scale.ipynb) · [all labs](../) · [concept page](../../#labs)
+# [Download this notebook, executed](vocabulary-scale.ipynb) · [all labs](../) · [the evidence](../../evidence/#labs)
 #
 # **What it asks.** How does the memory needed to compute the smoothed loss grow with the batch
 # size $N$ and the number of classes $K$, the textbook way and the library's way?
