@@ -1,7 +1,9 @@
 """MkDocs adapter for ``hooks/rebuilds.py``: under `mkdocs serve --dirty`, a rebuild after an edit of
-anything but Markdown pages renders every page again. Every build also keeps the theme's compiled
-templates in ``.cache/jinja`` (Jinja's own bytecode cache, keyed by template source), since MkDocs
-makes a new template environment, and compiles Material's templates anew, on every rebuild."""
+anything but Markdown pages renders every page again, and a page a dirty rebuild does not render
+keeps the table of contents its last render made (other pages' hooks read it: a chapter's
+overview lists the sections of its parts). Every build also keeps the theme's compiled templates
+in ``.cache/jinja`` (Jinja's own bytecode cache, keyed by template source), since MkDocs makes a
+new template environment, and compiles Material's templates anew, on every rebuild."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from hooks.rebuilds import newest_change  # noqa: E402
 _dirty = False
 _last_good_build = 0.0  # when the last successful build started
 _this_build = 0.0
+_tocs: dict = {}  # (site's mkdocs.yml, page src_uri) -> the table of contents its last render made
 
 
 class _DirtyBuildNotice(logging.Filter):
@@ -50,8 +53,18 @@ def on_files(files, config):
     return files
 
 
+def on_page_content(html: str, page, config, files) -> str:
+    _tocs[config.config_file_path, page.file.src_uri] = page.toc  # the object: entries added later stay in
+    return html
+
+
 def on_env(env, config, files):
     from jinja2 import FileSystemBytecodeCache
+
+    for file in files.documentation_pages():  # every page is read by now; a dirty build skipped some
+        key = (config.config_file_path, file.src_uri)
+        if file.page is not None and file.page.content is None and key in _tocs:
+            file.page.toc = _tocs[key]
 
     folder = Path(config.config_file_path).parent / ".cache" / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
