@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.lighthouse import MIN_ROUNDS
-from tools.results_tables import machine_summary, vocab_scale_summary, withheld_notice, withheld_reason
+from tools.results_tables import (
+    LINEAR_CE_TARGETS,
+    linear_cross_entropy_targets,
+    machine_summary,
+    vocab_scale_summary,
+    withheld_notice,
+    withheld_reason,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -27,6 +34,8 @@ COMMANDS = {
     "build_time": ".venv/bin/python -m benchmarks.build_time",
     "lab_time": ".venv/bin/python -m benchmarks.lab_time",
     "vocab_scale": ".venv/bin/python -m benchmarks.vocab_scale",
+    "linear_cross_entropy": ".venv/bin/python -m benchmarks.linear_cross_entropy",
+    "reload_time": ".venv/bin/python -m benchmarks.reload_time --record",
 }
 
 
@@ -110,6 +119,42 @@ def vocab_scale(results: dict[str, Any]) -> str:
             f"torch {results['machine']['torch']}): {vocab_scale_summary(results)}")
 
 
+def linear_cross_entropy(results: dict[str, Any]) -> str:
+    """The chunked PyTorch version against full logits at the target vocabulary size."""
+    what = "Label-smoothed cross-entropy from hidden states (`benchmarks/linear_cross_entropy.py`"
+    if reason := withheld_reason(results):
+        return withheld_notice(what + ")", reason, COMMANDS["linear_cross_entropy"])
+    size = next(s for s in results["sizes"] if s["k"] == LINEAR_CE_TARGETS["k"])
+    dense, chunked = size["dense"], size["chunked"]
+    met = linear_cross_entropy_targets(results)
+    return (
+        f"{what}, forward + backward at N = {results['n']:,}, d = {results['d']}, {results['dtype']}, median of "
+        f"{results['repetitions']} repetitions; {machine_summary(results['machine'])}; torch "
+        f"{results['machine']['torch']}): at K = {size['k']:,} the chunked PyTorch version takes "
+        f"{_spread_s(chunked['time_s'])} and {chunked['peak_rss_growth_mib']:,.0f} MiB of peak memory growth, "
+        f"full logits + `F.cross_entropy` {_spread_s(dense['time_s'])} and {dense['peak_rss_growth_mib']:,.0f} MiB "
+        f"(time {chunked['time_s']['median'] / dense['time_s']['median']:.2f}×, memory "
+        f"{chunked['peak_rss_growth_mib'] / dense['peak_rss_growth_mib']:.3f}×; targets "
+        f"≤ {LINEAR_CE_TARGETS['time_ratio']:g}× and ≤ 1/{1 / LINEAR_CE_TARGETS['memory_fraction']:.0f}: "
+        f"{'both met' if all(met.values()) else 'missed'}). Every size and contender is in the table on the "
+        "concept's vocabulary-scale page."
+    )
+
+
+def reload_time(results: dict[str, Any]) -> str:
+    what = "Edit to reload (`benchmarks/reload_time.py`"
+    if reason := withheld_reason(results):
+        return withheld_notice(what + ")", reason, COMMANDS["reload_time"])
+    serve = " ".join(["mkdocs serve --livereload", results["serve_args"]]).strip()
+    return (
+        f"{what}, {results['repeats']} saves of `{results['page']}` under `{serve}`; "
+        f"{machine_summary(results['machine'])}): save to the browser's reload signal "
+        f"{results['reload_s']['median']:.2f} s ({results['reload_s']['min']:.2f}–{results['reload_s']['max']:.2f}; "
+        f"budget {results['budget_s']:g} s), save to the edited page served {results['page_s']['median']:.2f} s, "
+        "median (min–max)."
+    )
+
+
 def mutation(results: dict[str, Any]) -> str:
     """Per module: mutants killed out of those a test could kill (benchmarks/mutation.py)."""
     modules = "; ".join(
@@ -129,6 +174,8 @@ SECTIONS = {
     "build_time": build_time,
     "lab_time": lab_time,
     "vocab_scale": vocab_scale,
+    "linear_cross_entropy": linear_cross_entropy,
+    "reload_time": reload_time,
     "mutation": mutation,
 }
 

@@ -6,9 +6,8 @@ For every lab (``docs/**/labs/*.py``, see ``hooks/labs.py``), ``on_files``:
 2. saves its results for the ``lab`` macro (``hooks/lab_results.py``);
 3. replaces the lab's ``.py`` File by ``<lab>.ipynb``: the page copy of the executed notebook
    (``hooks/lab_pages.py``), which mkdocs-jupyter (``include: ["labs/*.ipynb"]``) renders;
-4. publishes the download beside the page, ``<lab>/<lab>.zip`` (``hooks/downloads.py``), and the
-   executed notebook alone, ``<lab>/<lab>.ipynb``, each with only the desktop, light image of
-   each figure;
+4. publishes the download beside the page, ``<lab>/<lab>.zip`` (``hooks/downloads.py``): the
+   executed notebook, with only the desktop, light image of each figure, and what it needs to run;
 5. publishes each ``figure:<name>`` cell's four variants as
    ``<labs folder>/figures/<lab>-<name>[-phone][-dark].svg`` and saves their alt text and sizes
    for the ``lab_figure`` macro; the lab page shows them as the same ``<picture>`` markup
@@ -75,7 +74,6 @@ def on_files(files: Files, config) -> Files:
                               use_directory_urls=config.use_directory_urls))
             _labs[lab.page_uri] = lab
             files.append(File.generated(config, bundle_uri(lab), content=outputs.bundle))
-            files.append(File.generated(config, f"{lab.key}/{lab.name}.ipynb", content=outputs.notebook))
             for figure in outputs.figures.values():
                 for filename, content in figure.files().items():
                     files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))

@@ -60,6 +60,12 @@ def concept_list(concepts: list, page_uri: str, *, with_phase: bool = True) -> s
     return "\n".join(lines)
 
 
+def page_source(page) -> str:
+    """The page's path under docs/: MkDocs' ``page.file.src_uri``, or ``page.path`` under Zensical
+    (docs/authors.md, "Moving off MkDocs")."""
+    return page.file.src_uri if hasattr(page, "file") else page.path
+
+
 def define_env(env) -> None:
     _define_lab_macros(env)
     env.variables["ls"] = label_smoothing
@@ -67,9 +73,9 @@ def define_env(env) -> None:
     env.filter(vector)
     env.macro(optimum_table)
     # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
-    env.macro(lambda name: lab_results(name, env.page.file.src_uri, env.project_dir), "lab")
+    env.macro(lambda name: lab_results(name, page_source(env.page), env.project_dir), "lab")
     # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
-    env.macro(lambda module: module_download_markdown(module, env.page.file.src_uri, env.conf), "module_download")
+    env.macro(lambda module: module_download_markdown(module, page_source(env.page), env.conf), "module_download")
     env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
 
     @env.macro
@@ -99,7 +105,7 @@ def define_env(env) -> None:
     def concept_catalog() -> str:
         """Every published concept as Markdown: one heading per domain, then its concepts."""
         sections = [
-            f"## {domain}\n\n{concept_list(concepts, env.page.file.src_uri)}"
+            f"## {domain}\n\n{concept_list(concepts, page_source(env.page))}"
             for domain, concepts in catalog().items()
         ]
         return "\n\n".join(sections)
@@ -110,7 +116,7 @@ def define_env(env) -> None:
         concepts = catalog().get(domain)
         if not concepts:
             raise ValueError(f"domain_concepts: no concept page has domain {domain!r}; known: {sorted(catalog())}")
-        return concept_list(concepts, env.page.file.src_uri)
+        return concept_list(concepts, page_source(env.page))
 
     @env.macro
     def published_concepts() -> int:
@@ -215,11 +221,11 @@ def lab_figure_html(name: str, figure: str, page_src_uri: str, page_url: str, pr
 
 def _define_lab_macros(env) -> None:
     def results(name: str) -> dict:
-        return lab_results(name, env.page.file.src_uri, env.project_dir)
+        return lab_results(name, page_source(env.page), env.project_dir)
 
     for fn in (estimate, interval, verdict, finding):
         env.macro(lambda name, *args, _fn=fn, **words: _fn(results(name), name, *args, **words), fn.__name__)
     env.filter(pm)
     env.filter(paired)
-    env.macro(lambda name, figure, alt=None: lab_figure_html(name, figure, env.page.file.src_uri, env.page.url,
+    env.macro(lambda name, figure, alt=None: lab_figure_html(name, figure, page_source(env.page), env.page.url,
                                                             env.project_dir, alt=alt), "lab_figure")

@@ -68,3 +68,29 @@ def test_committed_results_that_are_withheld_are_listed():
     withheld = report.withheld()
     for name in withheld:
         assert "not published" in report.SECTIONS[name](report.load(name))
+
+
+def test_linear_cross_entropy_line_reads_the_target_size():
+    def contender(seconds: list[float], mib: float) -> dict:
+        return {"time_s": machine.spread(seconds), "peak_rss_growth_mib": mib}
+
+    results = {"n": 4096, "d": 512, "dtype": "float32", "repetitions": 3, "machine": record(0.2),
+               "sizes": [{"k": 32_000, "dense": contender([1.0, 1.1, 1.2], 1500.0), "chunked": contender([9.0] * 3, 1.0)},
+                         {"k": 128_000, "dense": contender([11.0, 12.0, 13.0], 6000.0),
+                          "chunked": contender([9.0, 9.5, 10.0], 500.0)}]}
+    text = report.linear_cross_entropy(results)
+    assert "at K = 128,000 the chunked PyTorch version takes 9.5 s (9.0–10.0) and 500 MiB" in text
+    assert "full logits + `F.cross_entropy` 12.0 s (11.0–13.0) and 6,000 MiB (time 0.79×, memory 0.083×" in text
+    assert "both met" in text
+    results["sizes"][1]["chunked"] = contender([16.0] * 3, 500.0)
+    assert "missed" in report.linear_cross_entropy(results)
+    assert "not published" in report.linear_cross_entropy({**results, "machine": record(3.0, allow_loaded=True)})
+
+
+def test_reload_line():
+    results = {"repeats": 5, "page": "docs/a.md", "serve_args": "--dirty", "budget_s": 2.0, "machine": record(0.2),
+               "reload_s": machine.spread([0.8, 0.9, 1.4]), "page_s": machine.spread([0.9, 1.0, 1.5])}
+    text = report.reload_time(results)
+    assert "saves of `docs/a.md` under `mkdocs serve --livereload --dirty`" in text
+    assert "reload signal 0.90 s (0.80–1.40; budget 2 s), save to the edited page served 1.00 s" in text
+    assert "not published" in report.reload_time({**results, "machine": record(3.0, allow_loaded=True)})

@@ -16,3 +16,10 @@ def test_concept_list_links_relative_to_the_page_that_shows_it():
     concept = SimpleNamespace(src_uri="domains/a/x/index.md", title="X", number=7, phase_short="Phase 1", summary="S.")
     assert concept_list([concept], "domains/a/index.md") == "- **[X](x/index.md)** · Concept 7 · Phase 1: S."
     assert concept_list([concept], "index.md") == "- **[X](domains/a/x/index.md)** · Concept 7 · Phase 1: S."
+
+
+def test_page_source_reads_mkdocs_and_zensical_pages():
+    from hooks.macros import page_source
+
+    assert page_source(SimpleNamespace(file=SimpleNamespace(src_uri="a/b.md"))) == "a/b.md"
+    assert page_source(SimpleNamespace(path="a/b.md")) == "a/b.md"

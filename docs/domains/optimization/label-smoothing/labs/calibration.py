@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: does label smoothing calibrate?
 #
-# [Download this notebook, executed](calibration.ipynb) · [all labs](../) · [the evidence](../../evidence/)
+# [Download this lab](calibration.zip) (the executed notebook, the `snippets/` it imports, exact pins) · [all labs](../) · [the evidence](../../evidence/)
 #
 # **What it asks.** Müller, Kornblith and Hinton (2019, §3, Table 3) found that label smoothing
 # lowers the expected calibration error (ECE) of over-confident networks about as well as

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: distillation and label noise
 #
-# [Download this notebook, executed](distillation-noise.ipynb) · [all labs](../) · [the evidence](../../evidence/)
+# [Download this lab](distillation-noise.zip) (the executed notebook, the `snippets/` it imports, exact pins) · [all labs](../) · [the evidence](../../evidence/)
 #
 # **What it asks.** Two claims about what smoothing does to the *information* in a network's
 # outputs:

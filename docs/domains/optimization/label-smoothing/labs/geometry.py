@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: the geometry label smoothing imposes
 #
-# [Download this notebook, executed](geometry.ipynb) · [all labs](../) · [the evidence](../../evidence/)
+# [Download this lab](geometry.zip) (the executed notebook, the `snippets/` it imports, exact pins) · [all labs](../) · [the evidence](../../evidence/)
 #
 # **What it asks.** With smoothed targets $y_s = (1-\alpha)\,\mathrm{onehot}(y) + \alpha/K$ the
 # loss has a finite minimiser: every wrong-class logit equal, and the true-class logit above

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Lab: label smoothing at vocabulary scale
 #
-# [Download this notebook, executed](vocabulary-scale.ipynb) · [all labs](../) · [the evidence](../../evidence/)
+# [Download this lab](vocabulary-scale.zip) (the executed notebook, the `snippets/` it imports, exact pins) · [all labs](../) · [the evidence](../../evidence/)
 #
 # **What it asks.** How does the memory needed to compute the smoothed loss grow with the batch
 # size $N$ and the number of classes $K$, the textbook way and the library's way?
