@@ -80,6 +80,12 @@ def traced_contenders(results: dict[str, Any]) -> list[str]:
     return list(results["sizes"][0]["tracemalloc_peak_mib"])
 
 
+def _spread(low: str, high: str) -> str:
+    """'(low–high)' for a table cell: a word joiner after the dash keeps a narrow column from
+    breaking the range in two."""
+    return f"({low}–\u2060{high})"
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:,.1f}"
 
@@ -126,7 +132,7 @@ def vocab_scale_tables(results: dict[str, Any]) -> tuple[str, str]:
     sizes = results["sizes"]
     times = {
         contender_name(c, results): [
-            f"{_ms(size['time_s'][c]['median'])} ({_ms(size['time_s'][c]['min'])}–{_ms(size['time_s'][c]['max'])})"
+            f"{_ms(size['time_s'][c]['median'])} {_spread(_ms(size['time_s'][c]['min']), _ms(size['time_s'][c]['max']))}"
             for size in sizes]
         for c in results["contenders"]
     }
@@ -242,7 +248,7 @@ def linear_cross_entropy_tables(results: dict[str, Any]) -> tuple[str, str]:
     contenders = [c for c in LINEAR_CE_NAMES if all(c in size for size in sizes)]
     times = {
         LINEAR_CE_NAMES[c]: [
-            f"{_seconds(t['median'])} ({_seconds(t['min'])}–{_seconds(t['max'])})"
+            f"{_seconds(t['median'])} {_spread(_seconds(t['min']), _seconds(t['max']))}"
             for t in (size[c]["time_s"] for size in sizes)
         ]
         for c in contenders

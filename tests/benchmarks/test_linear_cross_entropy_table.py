@@ -70,9 +70,9 @@ def test_tables_render_every_number_from_the_results():
     assert time_table.splitlines() == [
         "| time (s) | K = 32,000 | K = 128,000 |",
         "|---|---:|---:|",
-        f"| {LINEAR_CE_NAMES['dense']} | 2.50 (2.40–2.75) | 10.00 (9.50–11.25) |",
-        f"| {LINEAR_CE_NAMES['chunked']} | 2.00 (1.95–2.10) | 11.00 (10.90–11.50) |",
-        f"| {LINEAR_CE_NAMES['numpy']} | 20.00 (19.00–21.00) | 60.12 (59.00–61.00) |",
+        f"| {LINEAR_CE_NAMES['dense']} | 2.50 (2.40–\u20602.75) | 10.00 (9.50–\u206011.25) |",
+        f"| {LINEAR_CE_NAMES['chunked']} | 2.00 (1.95–\u20602.10) | 11.00 (10.90–\u206011.50) |",
+        f"| {LINEAR_CE_NAMES['numpy']} | 20.00 (19.00–\u206021.00) | 60.12 (59.00–\u206061.00) |",
         f"| {LINEAR_CE_NAMES['chunked']} ÷ full logits | 0.80 | 1.10 |",
     ]
     assert memory_table.splitlines() == [

@@ -74,7 +74,7 @@ def test_linear_cross_entropy_line_reads_the_target_size():
     def contender(seconds: list[float], mib: float) -> dict:
         return {"time_s": machine.spread(seconds), "peak_rss_growth_mib": mib}
 
-    results = {"n": 4096, "d": 512, "dtype": "float32", "repetitions": 3, "machine": record(0.2),
+    results = {"n": 4096, "d": 512, "dtype": "float32", "repetitions": 3, "machine": {**record(0.2), "torch": "2.13.0"},
                "sizes": [{"k": 32_000, "dense": contender([1.0, 1.1, 1.2], 1500.0), "chunked": contender([9.0] * 3, 1.0)},
                          {"k": 128_000, "dense": contender([11.0, 12.0, 13.0], 6000.0),
                           "chunked": contender([9.0, 9.5, 10.0], 500.0)}]}
@@ -85,6 +85,7 @@ def test_linear_cross_entropy_line_reads_the_target_size():
     results["sizes"][1]["chunked"] = contender([16.0] * 3, 500.0)
     assert "missed" in report.linear_cross_entropy(results)
     assert "not published" in report.linear_cross_entropy({**results, "machine": record(3.0, allow_loaded=True)})
+    assert "torch 2.13.0): at K = 128,000" in text
 
 
 def test_reload_line():

@@ -137,7 +137,7 @@ def draw_training(variant):
             ax.plot(steps, values.mean(axis=0), color=colour, label=name)
             ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.25, linewidth=0)
     ax_gap.axhline(GAP_STAR, color=c["reference"], linestyle="--", linewidth=1.1, label=f"closed form {GAP_STAR:.2f}")
-    ax_loss.axhline(FLOOR, color=c["reference"], linestyle="--", linewidth=1.1, label=f"floor H(y_s) = {FLOOR:.2f}")
+    ax_loss.axhline(FLOOR, color=c["reference"], linestyle="--", linewidth=1.1, label=f"floor $H(y_s)$ = {FLOOR:.2f}")
     ax_loss.axhline(0.0, color=c["grey"], linestyle=":", linewidth=1.1, label="hard-label floor 0")
     for ax in (ax_gap, ax_loss):
         ax.set_xscale("log")
