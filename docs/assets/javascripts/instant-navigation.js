@@ -25,6 +25,7 @@
   document$.subscribe(function () {                        /* emits once the page is swapped in */
     fetching = false;
     document.querySelectorAll("[srcset]").forEach(function (element) {
+      if (!element.getAttribute("srcset").trim()) return;
       element.srcset = element.getAttribute("srcset").split(",").map(function (candidate) {
         var parts = candidate.trim().split(/\s+/);
         parts[0] = new URL(parts[0], location.href).href;
