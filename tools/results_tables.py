@@ -57,6 +57,11 @@ def withheld_notice(what: str, reason: str, command: str) -> str:
     return f"{what}: not published, {reason}; record on a quiet machine with `{command}`."
 
 
+def _captioned(*tables: tuple[str, str]) -> str:
+    """Markdown tables, each followed by its caption (pymdownx.blocks.caption's table-caption)."""
+    return "\n".join(f"{table}\n\n/// table-caption\n{caption}\n///\n" for table, caption in tables)
+
+
 def machine_summary(record: dict[str, Any]) -> str:
     """'2026-12-01, 2 cores (AMD EPYC), 1-minute load 0.31 before and 1.90 after'."""
     before, after = record["load_average"]["before"], record["load_average"]["after"]
@@ -190,21 +195,17 @@ def vocab_scale_markdown(results: dict[str, Any]) -> str:
         return withheld_notice("The vocabulary-scale timings", reason, VOCAB_SCALE_COMMAND) + "\n"
     time_table, memory_table = vocab_scale_tables(results)
     machine = machine_summary(results["machine"])
-    return (
-        f"{time_table}\n\n"
-        "/// table-caption\n"
-        f"Wall time of one call in ms: median (min–max) of {results['repetitions']} repetitions, "
-        "the contenders' calls interleaved after a warm-up call each, on one batch of "
-        f"N = {results['n']:,} {results['dtype']} rows ({machine}; torch {results['machine']['torch']}). "
-        f"{time_findings(results)}\n"
-        "///\n\n"
-        f"{memory_table}\n\n"
-        "/// table-caption\n"
-        "Peak memory of one call in MiB: the growth of the peak resident set over the resident set "
-        "before the call, in a fresh process per measurement, the same instrument for every "
-        "contender; for the NumPy contenders also the peak that tracemalloc sees (NumPy's "
-        f"allocations only). {memory_findings(results)}\n"
-        "///\n"
+    return _captioned(
+        (time_table,
+         f"Wall time of one call in ms: median (min–max) of {results['repetitions']} repetitions, "
+         "the contenders' calls interleaved after a warm-up call each, on one batch of "
+         f"N = {results['n']:,} {results['dtype']} rows ({machine}; torch {results['machine']['torch']}). "
+         f"{time_findings(results)}"),
+        (memory_table,
+         "Peak memory of one call in MiB: the growth of the peak resident set over the resident set "
+         "before the call, in a fresh process per measurement, the same instrument for every "
+         "contender; for the NumPy contenders also the peak that tracemalloc sees (NumPy's "
+         f"allocations only). {memory_findings(results)}"),
     )
 
 
@@ -273,18 +274,14 @@ def linear_cross_entropy_markdown(results: dict[str, Any]) -> str:
         return withheld_notice("The linear cross-entropy timings", reason, LINEAR_CE_COMMAND) + "\n"
     time_table, memory_table = linear_cross_entropy_tables(results)
     machine = machine_summary(results["machine"])
-    return (
-        f"{time_table}\n\n"
-        "/// table-caption\n"
-        f"Wall time of one forward and backward pass in seconds: median (min–max) of "
-        f"{results['repetitions']} repetitions after a first call, at N = {results['n']:,} positions "
-        f"and d = {results['d']} features in {results['dtype']} ({machine}; torch "
-        f"{results['machine']['torch']}).\n"
-        "///\n\n"
-        f"{memory_table}\n\n"
-        "/// table-caption\n"
-        "Peak memory of the first call in MiB: the growth of the peak resident set over the "
-        "resident set before the call, in a fresh process per method and K, the same instrument "
-        "for every method; for NumPy also the peak that tracemalloc sees.\n"
-        "///\n"
+    return _captioned(
+        (time_table,
+         f"Wall time of one forward and backward pass in seconds: median (min–max) of "
+         f"{results['repetitions']} repetitions after a first call, at N = {results['n']:,} positions "
+         f"and d = {results['d']} features in {results['dtype']} ({machine}; torch "
+         f"{results['machine']['torch']})."),
+        (memory_table,
+         "Peak memory of the first call in MiB: the growth of the peak resident set over the "
+         "resident set before the call, in a fresh process per method and K, the same instrument "
+         "for every method; for NumPy also the peak that tracemalloc sees."),
     )
