@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
+from snippets.stats import Findings  # noqa: E402
 from tools.results_tables import linear_cross_entropy_markdown, vocab_scale_markdown  # noqa: E402
 
 
@@ -127,15 +129,17 @@ def define_env(env) -> None:
 
 # ------------------------------------------------------------------ lab findings and figures
 # A lab's results hold {"findings": snippets.stats.Findings.to_dict(), ...}: per-seed values by
-# metric and arm, and the paired comparisons the lab reports. Pages quote them only through
-# these macros, so every verdict on a page is snippets.stats.verdict of a recorded interval.
-# Lab names resolve like the `lab` macro's (the labs/ folder nearest the page):
+# metric and arm, and the family of paired comparisons the lab reports, with Holm-adjusted
+# p-values. Pages quote them only through these macros, thin calls on Findings.from_dict, so
+# every verdict on a page is snippets.stats.verdict of a recorded comparison. Lab names resolve
+# like the `lab` macro's (the labs/ folder nearest the page):
 #
 #   {{ estimate("calibration", "ece", "baseline") }}                         0.042 ± 0.011
 #   {{ interval("calibration", "ece", "temperature_scaled", "baseline") }}   −0.031 [−0.040, −0.022], n = 8
 #   {{ verdict("calibration", "ece", "temperature_scaled", "baseline") }}    lower | no detectable difference (n = 8)
 #   {{ finding("calibration", "ece", "temperature_scaled", "baseline") }}    lower (−0.031 [−0.040, −0.022], n = 8)
 #   {{ finding("geometry", "tightness", "smoothed", "hard", lower="tighter", higher="looser") }}
+#   {{ comparison_count("calibration") }}            how many comparisons the lab's family holds
 #   {{ lab_figure("calibration", "reliability") }}   the figure by screen width and colour scheme;
 #                                                    follow it with a /// caption block
 #
@@ -147,51 +151,48 @@ class FindingError(ValueError):
     """A page asked for a metric, arm or comparison the lab does not report. (Not a LookupError: Jinja would swallow it.)"""
 
 
-def _findings(results: dict, lab: str) -> dict:
+@contextmanager
+def _asking(lab: str):
+    """The one place a lookup error of snippets.stats becomes the Jinja-safe FindingError."""
+    try:
+        yield
+    except KeyError as error:
+        raise FindingError(f"Lab {lab!r}: {error.args[0]}") from None
+
+
+def _findings(results: dict, lab: str) -> Findings:
     if "findings" not in results:
         raise FindingError(f"Lab {lab!r} records no findings (its results have no 'findings' key)")
-    return results["findings"]
-
-
-def _pick(mapping: dict, key: str, what: str):
-    if key not in mapping:
-        raise FindingError(f"{what} {key!r} is not recorded; recorded: {sorted(mapping)}")
-    return dict.__getitem__(mapping, key)
-
-
-def _digits(findings: dict, lab: str, metric: str) -> int:
-    return _pick(findings["metrics"], metric, f"Lab {lab!r}: metric")["digits"]
-
-
-def _comparison(results: dict, lab: str, metric: str, a: str, b: str) -> tuple[stats.PairedComparison, int]:
-    findings = _findings(results, lab)
-    digits = _digits(findings, lab, metric)
-    by_a = _pick(findings["comparisons"][metric], a, f"Lab {lab!r}, {metric}: comparison of arm")
-    return stats.PairedComparison.from_dict(_pick(by_a, b, f"Lab {lab!r}, {metric}: {a} against")), digits
+    return Findings.from_dict(results["findings"])
 
 
 def estimate(results: dict, lab: str, metric: str, arm: str) -> str:
     """An arm's mean ± standard deviation over seeds, at the metric's precision."""
-    findings = _findings(results, lab)
-    digits = _digits(findings, lab, metric)
-    return stats.format_estimate(_pick(findings["arms"][metric], arm, f"Lab {lab!r}, {metric}: arm"), digits)
+    with _asking(lab):
+        return _findings(results, lab).estimate(metric, arm)
 
 
 def interval(results: dict, lab: str, metric: str, a: str, b: str) -> str:
     """Mean paired difference a − b, its 95 % interval and n."""
-    comparison, digits = _comparison(results, lab, metric, a, b)
-    return stats.format_difference(comparison, digits)
+    with _asking(lab):
+        return _findings(results, lab).interval(metric, a, b)
 
 
-def verdict(results: dict, lab: str, metric: str, a: str, b: str, higher: str = "higher", lower: str = "lower") -> str:
+def verdict(results: dict, lab: str, metric: str, a: str, b: str, **words: str) -> str:
     """The verdict word alone (snippets.stats.verdict)."""
-    return stats.verdict(_comparison(results, lab, metric, a, b)[0], higher=higher, lower=lower)
+    with _asking(lab):
+        return _findings(results, lab).verdict(metric, a, b, **words)
 
 
-def finding(results: dict, lab: str, metric: str, a: str, b: str, higher: str = "higher", lower: str = "lower") -> str:
+def finding(results: dict, lab: str, metric: str, a: str, b: str, **words: str) -> str:
     """Verdict with its evidence: ``lower (−0.031 [−0.040, −0.022], n = 8)``."""
-    comparison, digits = _comparison(results, lab, metric, a, b)
-    return stats.describe(comparison, digits, higher=higher, lower=lower)
+    with _asking(lab):
+        return _findings(results, lab).describe(metric, a, b, **words)
+
+
+def comparison_count(results: dict, lab: str) -> int:
+    """How many comparisons the lab reports: the family its p-values are adjusted in."""
+    return _findings(results, lab).family_size
 
 
 def pm(summary: dict, digits: int = 3) -> str:
@@ -212,8 +213,10 @@ def lab_figure_html(name: str, figure: str, page_src_uri: str, page_url: str, pr
     from hooks.labs import lab_cache_dir
 
     key = resolve_lab_key(name, page_src_uri, results_dir(project_dir))
-    entry = _pick(load_manifest(lab_cache_dir(project_dir) / "figures" / f"{key}.json", name), figure,
-                  f"Lab {name!r}: figure")
+    manifest = load_manifest(lab_cache_dir(project_dir) / "figures" / f"{key}.json", name)
+    if figure not in manifest:
+        raise FindingError(f"Lab {name!r}: figure {figure!r} is not recorded; recorded: {sorted(manifest)}")
+    entry = manifest[figure]
     page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
     base = posixpath.relpath(f"{posixpath.dirname(key)}/figures", page_dir.rstrip("/") or ".") + "/"
     return figure_html(entry, base, alt=alt)
@@ -223,7 +226,7 @@ def _define_lab_macros(env) -> None:
     def results(name: str) -> dict:
         return lab_results(name, page_source(env.page), env.project_dir)
 
-    for fn in (estimate, interval, verdict, finding):
+    for fn in (estimate, interval, verdict, finding, comparison_count):
         env.macro(lambda name, *args, _fn=fn, **words: _fn(results(name), name, *args, **words), fn.__name__)
     env.filter(pm)
     env.filter(paired)

@@ -1,9 +1,11 @@
-"""Calibration in NumPy: reliability diagrams, ECE, and temperature scaling.
+"""Calibration in NumPy: reliability diagrams, ECE, the Brier score, and temperature scaling.
 
 Follows Guo et al. 2017, "On Calibration of Modern Neural Networks": equal-width
 bins on the top-label confidence, ECE as in their Eq. 3, and one temperature
 T > 0 fitted by minimizing the negative log-likelihood on held-out data (the one
-root of its slope, found by SciPy's brentq).
+root of its slope, found by SciPy's brentq). Binned ECE depends on the bins and is
+a biased estimate on a small test set (Kumar, Liang & Ma 2019), so the Brier score
+(Brier 1950), which needs no bins, is given beside it.
 Classes lie on the last axis; any leading batch shape is allowed.
 """
 
@@ -126,6 +128,35 @@ def expected_calibration_error(
     gaps = np.abs(diagram.accuracy[filled] - diagram.confidence[filled])
     return float(np.sum(diagram.count[filled] / diagram.count.sum() * gaps))
 # --8<-- [end:expected_calibration_error]
+
+
+# --8<-- [start:brier_score]
+def brier_score(probs: npt.ArrayLike, labels: npt.ArrayLike) -> float:
+    """Multi-class Brier score (Brier 1950): the mean over examples of ``sum_k (p_k - [k = y])^2``.
+
+    A proper scoring rule computed without bins: it rewards confidence that is both
+    calibrated and sharp, so it falls when either improves.
+
+    Parameters
+    ----------
+    probs : array_like, shape (..., K)
+        Predicted probabilities; each row sums to 1.
+    labels : array_like of int, shape (...)
+        True class indices in [0, K).
+
+    Returns
+    -------
+    float
+        In [0, 2]: 0 for certain, correct predictions; 2 for certain, wrong ones.
+    """
+    p = _check_logits(probs, "probs")
+    _check_probabilities(p, "probs")
+    labels, _ = _check_labels(labels, p.shape[:-1], p.shape[-1])
+    if labels.size == 0:
+        raise ValueError(f"probs must hold at least one example, got shape {p.shape}")
+    one_hot = labels[..., None] == np.arange(p.shape[-1])
+    return float(np.mean(np.sum((p - one_hot) ** 2, axis=-1)))
+# --8<-- [end:brier_score]
 
 
 # --8<-- [start:fit_temperature]

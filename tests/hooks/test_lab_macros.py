@@ -29,6 +29,11 @@ def lab_results():
     f.add("tightness", "hard", [0.40, 0.42, 0.39, 0.41])
     f.add("tightness", "smoothed", [0.20, 0.23, 0.21, 0.22])
     f.compare("tightness", "smoothed", "hard")
+    f.metric("accuracy", digits=4, count_of=719, items="test images")
+    f.add("accuracy", "hard", [0.9040, 0.9055, 0.9026, 0.9068, 0.9040, 0.9054, 0.9040, 0.9068])
+    f.add("accuracy", "smoothed", [0.9082, 0.9054, 0.9096, 0.9054, 0.9068, 0.9082, 0.9040, 0.9110])
+    f.compare("accuracy", "smoothed", "hard")
+    f.adjust()
     return f
 
 
@@ -46,6 +51,18 @@ def test_macros_say_what_snippets_stats_says(lab_results, saved):
     assert macros.interval(saved, "demo", "ece", "scaled", "baseline").endswith(", n = 8")
     assert macros.finding(saved, "demo", "tightness", "smoothed", "hard", lower="tighter", higher="looser").startswith("tighter (")
     assert macros.interval(saved, "demo", "tightness", "smoothed", "hard").startswith(f"{MINUS}0.19 [")  # the metric's 2 digits
+    assert macros.finding(saved, "demo", "accuracy", "smoothed", "hard", higher="better") == lab_results.describe(
+        "accuracy", "smoothed", "hard", higher="better")
+    assert macros.comparison_count(saved, "demo") == 4
+
+
+def test_words_follow_the_family_adjusted_p_value(lab_results, saved):
+    c = lab_results.comparison("accuracy", "smoothed", "hard")
+    assert c.low > 0 and c.p_value < 0.05 <= c.adjusted_p_value  # excludes 0 only before the adjustment
+    assert macros.verdict(saved, "demo", "accuracy", "smoothed", "hard", higher="better") == (
+        "no detectable difference after adjusting for 4 comparisons (n = 8)")
+    assert macros.finding(saved, "demo", "accuracy", "smoothed", "hard").endswith(
+        f"of the 719 test images; adjusted p = {c.adjusted_p_value:.2f})")
 
 
 def test_a_null_says_so_with_its_n(saved):
@@ -56,10 +73,13 @@ def test_a_null_says_so_with_its_n(saved):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda saved: macros.finding(saved, "demo", "nll", "a", "b"), r"metric 'nll' is not recorded; recorded: \['ece', 'tightness'\]"),
-        (lambda saved: macros.finding(saved, "demo", "ece", "baseline", "scaled"), r"comparison of arm 'baseline' is not recorded"),
-        (lambda saved: macros.finding(saved, "demo", "ece", "scaled", "noise"), r"scaled against 'noise' is not recorded"),
-        (lambda saved: macros.estimate(saved, "demo", "ece", "basline"), r"arm 'basline' is not recorded"),
+        (lambda saved: macros.finding(saved, "demo", "nll", "a", "b"),
+         r"Lab 'demo': metric 'nll' is not declared; declared: \['accuracy', 'ece', 'tightness'\]"),
+        (lambda saved: macros.finding(saved, "demo", "ece", "baseline", "scaled"), r"no comparison ece: baseline vs scaled"),
+        (lambda saved: macros.verdict(saved, "demo", "ece", "scaled", "noise"), r"no comparison ece: scaled vs noise"),
+        (lambda saved: macros.estimate(saved, "demo", "ece", "basline"),
+         r"metric 'ece' has no arm 'basline'; arms: \['baseline', 'noise', 'scaled'\]"),
+        (lambda saved: macros.interval(saved, "demo", "ece", "noise", "scaled"), r"no comparison ece: noise vs scaled"),
         (lambda saved: macros.finding(Results({"other": {}}, lab="plain", path=()), "plain", "ece", "a", "b"),
          r"Lab 'plain' records no findings"),
     ],
@@ -73,7 +93,7 @@ def test_filters():
     assert pm({"mean": 0.0421, "sd": 0.0111}) == "0.042 ± 0.011"
     assert pm({"mean": 1.234, "sd": 0.05}, 2) == "1.23 ± 0.05"
     saved = {"a": "x", "b": "y", "n": 8, "mean_a": 0.1, "mean_b": 0.088, "mean_difference": 0.012,
-             "low": 0.004, "high": 0.020, "p_value": 0.01}
+             "low": 0.004, "high": 0.020, "p_value": 0.01, "adjusted_p_value": 0.04, "family_size": 3}
     assert paired(saved) == "+0.012 [0.004, 0.020], n = 8"
 
 
@@ -118,4 +138,4 @@ def test_macros_are_registered():
             return fn
 
     macros.define_env(Env())
-    assert {"estimate", "interval", "verdict", "finding", "lab_figure", "pm", "paired"} <= set(registered)
+    assert {"estimate", "interval", "verdict", "finding", "comparison_count", "lab_figure", "pm", "paired"} <= set(registered)

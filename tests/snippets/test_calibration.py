@@ -1,4 +1,4 @@
-"""Tests for snippets/calibration.py: ECE, reliability diagrams, temperature scaling."""
+"""Tests for snippets/calibration.py: ECE, reliability diagrams, the Brier score, temperature scaling."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import softmax as scipy_softmax
+from sklearn.metrics import brier_score_loss
 
 from snippets.calibration import (
+    brier_score,
     expected_calibration_error,
     fit_temperature,
     reliability_diagram,
@@ -296,6 +298,50 @@ def test_fit_temperature_keeps_batch_shape():
     assert fit_temperature(logits, labels) == pytest.approx(
         fit_temperature(logits.reshape(200, 4), labels.reshape(200))
     )
+
+
+# ------------------------------------------------------------------ Brier score
+
+
+def test_brier_by_hand():
+    probs = np.array([[0.7, 0.2, 0.1], [0.5, 0.5, 0.0]])
+    # (0.3² + 0.2² + 0.1²) = 0.14 and (0.5² + 0.5²) = 0.5 for labels 0 and 1
+    assert brier_score(probs, np.array([0, 1])) == pytest.approx((0.14 + 0.5) / 2)
+    assert brier_score(np.eye(3), np.arange(3)) == 0.0
+    assert brier_score(np.eye(3), np.array([1, 2, 0])) == 2.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), k=st.integers(2, 12), n=st.integers(1, 300),
+       concentration=st.sampled_from([0.05, 1.0, 50.0]))
+def test_brier_matches_scikit_learn(seed, k, n, concentration):
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.full(k, concentration), size=n)
+    probs /= probs.sum(axis=1, keepdims=True)
+    labels = rng.integers(0, k, n)
+    expected = brier_score_loss(labels, probs, labels=np.arange(k), scale_by_half=False)
+    assert brier_score(probs, labels) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_brier_keeps_batch_shape_and_rewards_calibration():
+    rng = np.random.default_rng(4)
+    probs = rng.dirichlet(np.ones(4), size=(3, 5))
+    labels = rng.integers(0, 4, (3, 5))
+    assert brier_score(probs, labels) == pytest.approx(brier_score(probs.reshape(15, 4), labels.ravel()))
+    # A proper score: labels drawn from p score better under p than under a sharpened p.
+    p = rng.dirichlet(np.ones(5), size=20000)
+    y = sample_labels(rng, p)
+    sharpened = softmax(3.0 * np.log(p))
+    assert brier_score(p, y) < brier_score(sharpened, y)
+
+
+def test_brier_errors():
+    with pytest.raises(ValueError, match=r"probs must sum to 1 over the last axis"):
+        brier_score(np.array([[0.5, 0.7]]), np.array([0]))
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\), got 2"):
+        brier_score(np.array([[0.5, 0.5]]), np.array([2]))
+    with pytest.raises(ValueError, match=r"probs must hold at least one example"):
+        brier_score(np.zeros((0, 3)), np.zeros(0, dtype=int))
 
 
 # ------------------------------------------------------------------ errors

@@ -20,8 +20,8 @@
 # shapes matter here. This is a *small, fast* version measured with `tracemalloc` (NumPy's
 # allocations, not counting the input logits). The full benchmark, at $N = 4096$ and
 # $K$ up to 128,000 and against PyTorch, is `benchmarks/vocab_scale.py`; its committed
-# results (`benchmarks/results/vocab_scale.json`) are shown on the concept page, in the section
-# on the vocabulary-scale memory trap.
+# results (`benchmarks/results/vocab_scale.json`) are on the vocabulary-scale page, in
+# [the target matrix is a trap](../../scale/#the-vocabulary-scale-memory-trap).
 
 # %% tags=["fold"]
 import time
@@ -154,7 +154,8 @@ update_display(Markdown("\n".join(lines[:2]) + "\n\n" + (
 # ## What this does not show
 #
 # * Speed: this lab measures memory only. Time is measured, against PyTorch, by the full
-#   benchmark (`benchmarks/vocab_scale.py`) shown on the concept page.
+#   benchmark (`benchmarks/vocab_scale.py`), shown on the
+#   [vocabulary-scale page](../../scale/#measured-time-and-memory).
 # * Memory in training: a backward pass needs the gradient, another (N, K) array, whichever way
 #   the loss is computed; this lab measures the forward loss only.
 # * Other allocators: `tracemalloc` sees NumPy's allocations in this process, not a GPU's memory
