@@ -111,12 +111,13 @@ def define_env(env) -> None:
         return "\n\n".join(sections)
 
     @env.macro
-    def domain_concepts(domain: str) -> str:
-        """The concepts of one domain as a Markdown list."""
-        concepts = catalog().get(domain)
+    def domain_concepts() -> str:
+        """On a domain's page (``domains/<domain>/index.md``), its concepts as a Markdown list."""
+        page = page_source(env.page)
+        concepts = [c for members in catalog().values() for c in members if c.domain_uri == page]
         if not concepts:
-            raise ValueError(f"domain_concepts: no concept page has domain {domain!r}; known: {sorted(catalog())}")
-        return concept_list(concepts, page_source(env.page))
+            raise ValueError(f"domain_concepts: {page} is not the index.md of a domain folder with concepts")
+        return concept_list(concepts, page)
 
     @env.macro
     def published_concepts() -> int:
