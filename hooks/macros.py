@@ -1,7 +1,9 @@
 """Variables and macros for pages with ``render_macros: true`` (mkdocs-macros-plugin).
 
 Pages state numbers by computing them here at build time from the tested code in
-``snippets/``, never by typing them: ``{{ ls.optimal_logit_gap(10, 0.1) | round(3) }}``.
+``snippets/``, never by typing them: any module is ``snippets.<module>``
+(``{{ snippets.calibration.expected_calibration_error(p, y) | round(3) }}``,
+``hooks/snippet_modules.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
+from hooks.snippet_modules import SnippetModules  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
 from tools.results_tables import linear_cross_entropy_markdown, vocab_scale_markdown  # noqa: E402
@@ -68,6 +71,7 @@ def page_source(page) -> str:
 
 def define_env(env) -> None:
     _define_lab_macros(env)
+    env.variables["snippets"] = SnippetModules()
     env.variables["ls"] = label_smoothing
     env.variables["half"] = half_precision  # {{ half.float16_overflow_vocabulary(1.0) }}
     env.filter(vector)

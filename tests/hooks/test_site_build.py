@@ -87,6 +87,10 @@ def test_lab_pages_downloads_and_figures_are_published_per_concept(site):
     assert alpha.read_bytes() != beta.read_bytes(), "two labs called calibration, two figures"
 
 
+def test_a_page_reaches_any_snippets_module(site):
+    assert "the loss floor is\n0.5 nats" in html(site, ALPHA)
+
+
 def test_citation_footnote_is_appended(site):
     page = html(site, ALPHA)
     assert 'class="footnote"' in page and "A Reference for the Fixture Site" in page
