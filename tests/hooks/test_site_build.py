@@ -124,10 +124,11 @@ def test_a_lab_figure_on_a_page_gets_its_variants_size_and_one_lightbox_link(sit
 
 def test_a_feature_loads_its_files_only_on_the_page_that_uses_it(site):
     """alpha/more opts in from its front matter; a macro calls hooks.page_assets.use the same way."""
-    tags = ('<link rel="stylesheet" href="../../assets/fixture-feature.css">', 'src="../../assets/fixture-feature.js"></script>')
-    assert all(tag in html(site, "alpha/more") for tag in tags)
-    assert not any("fixture-feature" in html(site, page) for page in ("alpha", "beta", ""))
-    head, body = html(site, "alpha/more").split("</head>")
+    assets = "../../../../assets/fixture-feature"
+    tags = (f'<link rel="stylesheet" href="{assets}.css">', f'src="{assets}.js"></script>')
+    assert all(tag in html(site, f"{ALPHA}/more") for tag in tags)
+    assert not any("fixture-feature" in html(site, page) for page in (ALPHA, BETA, ""))
+    head, body = html(site, f"{ALPHA}/more").split("</head>")
     assert tags[0] in head and tags[1] in body.split('data-md-component="container"')[1], "scripts ride in the swapped container"
 
 
