@@ -26,6 +26,10 @@ all of them together). Where one hook must run before another, its adapter says 
   ``python3 -m hooks.site_url`` checks the environment without MkDocs);
 * ``search_text.py``: code kept out of the search index, and its formulas as plain text
   (adapter ``search_text_hook.py``);
+* ``page_assets.py``: a feature's scripts and stylesheets (``extra.page_assets`` in ``mkdocs.yml``)
+  load only on the pages that use it: whatever renders the feature calls
+  ``page_assets.use(page, "<feature>")`` (adapter ``page_assets_hook.py``; ``overrides/main.html``
+  links the files);
 * ``gap_explorer.py``: the overview's interactive figure, and ``macros.py``: the variables and
   macros pages call (loaded by mkdocs-macros-plugin).
 """

@@ -28,6 +28,8 @@ def fixture_config(project: Path) -> Path:
     config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(docs_dir=str(FIXTURE / "docs"), site_dir=str(project / "site"), nav=NAV)
     config.pop("watch", None)
+    # the project's page features point at docs/ files the fixture lacks: it has one of its own
+    config["extra"]["page_assets"] = {"fixture-feature": {"stylesheets": ["assets/fixture-feature.css"], "scripts": ["assets/fixture-feature.js"]}}
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
     for plugin in config["plugins"]:
@@ -61,7 +63,7 @@ def site(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("fixture-site")
     with pytest.MonkeyPatch.context() as env:
         env.delenv("REPO_URL", raising=False)
-        env.delenv("CI", raising=False)
+        env.setenv("LAB_EXECUTION", "cache")
         return build(project)
 
 
@@ -120,6 +122,16 @@ def test_a_lab_figure_on_a_page_gets_its_variants_size_and_one_lightbox_link(sit
     assert 'alt="A line rising from 0 to 1"' in lab and "No description has been provided" not in lab
 
 
+def test_a_feature_loads_its_files_only_on_the_page_that_uses_it(site):
+    """alpha/more opts in from its front matter; a macro calls hooks.page_assets.use the same way."""
+    assets = "../../../../assets/fixture-feature"
+    tags = (f'<link rel="stylesheet" href="{assets}.css">', f'src="{assets}.js"></script>')
+    assert all(tag in html(site, f"{ALPHA}/more") for tag in tags)
+    assert not any("fixture-feature" in html(site, page) for page in (ALPHA, BETA, ""))
+    head, body = html(site, f"{ALPHA}/more").split("</head>")
+    assert tags[0] in head and tags[1] in body.split('data-md-component="container"')[1], "scripts ride in the swapped container"
+
+
 def test_module_download_and_redirect(site):
     page = html(site, ALPHA)
     assert 'href="../../../downloads/label_smoothing.py"' in page and (site / "downloads/label_smoothing.py").is_file()
@@ -131,7 +143,7 @@ def test_module_download_and_redirect(site):
 def test_with_repo_url_pages_link_their_sources(site, tmp_path):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("REPO_URL", REPO_URL)
-        env.delenv("CI", raising=False)
+        env.setenv("LAB_EXECUTION", "cache")
         project = tmp_path / "project"
         project.mkdir()
         (project / ".cache").symlink_to(site.parent / ".cache", target_is_directory=True)  # labs stay cached
