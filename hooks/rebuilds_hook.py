@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from mkdocs.commands import build as build_command  # under ProperDocs, its own build module
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modules import as `hooks.*`
     sys.path.insert(0, str(ROOT))
@@ -25,7 +27,7 @@ _tocs: dict = {}  # (site's mkdocs.yml, page src_uri) -> the table of contents i
 
 
 class _DirtyBuildNotice(logging.Filter):
-    """MkDocs warns on every dirty build, and strict mode turns that warning into a failure. The
+    """The build warns on every dirty build, and strict mode turns that warning into a failure. The
     caveat it states (stale navigation) is the one hooks/rebuilds.py documents: log it as info."""
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -37,7 +39,7 @@ class _DirtyBuildNotice(logging.Filter):
 def on_startup(command, dirty) -> None:
     global _dirty
     _dirty = dirty
-    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log = build_command.log  # the running engine's, whatever its name (properdocs.commands.build)
     if dirty and not any(isinstance(f, _DirtyBuildNotice) for f in build_log.filters):
         build_log.addFilter(_DirtyBuildNotice())
 
