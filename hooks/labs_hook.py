@@ -44,7 +44,7 @@ from hooks.labs import Lab, LabError, LabExecution, find_labs, lab_cache_dir, ru
 log = get_plugin_logger("labs")  # the engine's own plugin logger (shown, and counted by --strict); prefix "labs: "
 
 _labs: dict[str, Lab] = {}  # page src_uri -> lab, for this build
-_outputs: dict[str, tuple[str, LabOutputs]] = {}  # lab key -> (execution key, outputs): `mkdocs serve` rebuilds
+_outputs: dict[str, tuple[str, LabOutputs]] = {}  # lab key -> (execution key, outputs): `properdocs serve` rebuilds
 
 
 @event_priority(100)  # before mkdocs-jupyter (priority 0), which wraps notebook files

@@ -1,4 +1,4 @@
-"""MkDocs adapter for ``hooks/rebuilds.py``: under `mkdocs serve --dirty`, a rebuild after an edit of
+"""MkDocs adapter for ``hooks/rebuilds.py``: under `properdocs serve --dirty`, a rebuild after an edit of
 anything but Markdown pages renders every page again, and a page a dirty rebuild does not render
 keeps the table of contents its last render made (other pages' hooks read it: a chapter's
 overview lists the sections of its parts). Every build also keeps the theme's compiled templates
