@@ -22,7 +22,7 @@ from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
-from snippets import half_precision, label_smoothing  # noqa: E402
+from snippets import half_precision, label_smoothing, vocab_parallel  # noqa: E402
 from snippets import stats  # noqa: E402
 from tools.results_tables import linear_cross_entropy_markdown, vocab_scale_markdown  # noqa: E402
 
@@ -70,6 +70,7 @@ def define_env(env) -> None:
     _define_lab_macros(env)
     env.variables["ls"] = label_smoothing
     env.variables["half"] = half_precision  # {{ half.float16_overflow_vocabulary(1.0) }}
+    env.variables["vp"] = vocab_parallel  # {{ vp.float32_exp_underflow_gap() }}
     env.filter(vector)
     env.macro(optimum_table)
     # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)

@@ -68,6 +68,23 @@ def test_upcasting_and_autocast_fix_it():
     torch.testing.assert_close(autocast.double(), reference, rtol=1e-6, atol=0)
 
 
+def autocast_keys(op):
+    """The autocast dispatch keys that have a kernel registered for an ATen operator."""
+    return {line.split(":")[0] for line in torch._C._dispatch_dump(op).splitlines() if line.startswith("Autocast")}
+
+
+def test_cuda_autocast_upcasts_what_a_hand_written_loss_uses():
+    # The scale page's advice by device: CUDA autocast has fp32 kernels for log_softmax,
+    # softmax and sum (AT_FORALL_FP32_SET_OPT_DTYPE) and nll_loss; CPU autocast only for the
+    # composite cross_entropy_loss (and nll_loss), not for log_softmax.
+    for op in ("aten::log_softmax.int", "aten::softmax.int", "aten::sum", "aten::nll_loss"):
+        assert "AutocastCUDA" in autocast_keys(op), op
+    assert "AutocastCPU" not in autocast_keys("aten::log_softmax.int")
+    assert "AutocastCPU" in autocast_keys("aten::cross_entropy_loss")
+    assert torch.get_autocast_dtype("cpu") == torch.bfloat16
+    assert torch.get_autocast_dtype("cuda") == torch.float16
+
+
 def test_the_chunked_linear_loss_accumulates_in_float32():
     d, k = 16, 2 * float16_overflow_vocabulary(1.0)
     g = torch.Generator().manual_seed(0)
