@@ -43,6 +43,17 @@ def test_pytorch_overflows_where_predicted(std, n, reduction):
     assert torch.isinf(loss(2 * k, std, n, reduction)).any()
 
 
+@pytest.mark.parametrize("std", [1.0, 4.0])
+@pytest.mark.parametrize("seed", range(5))
+def test_every_draw_of_the_quoted_range_overflows_where_predicted(std, seed):
+    # The scale page quotes float16_overflow_range over seeds 0-4: each draw's threshold holds.
+    k = float16_overflow_vocabulary(std, seed=seed)
+    for classes, overflows in ((k - 8, False), (k + 8, True)):
+        logits = torch.from_numpy(gaussian_logits(1, classes, std, seed))
+        got = F.cross_entropy(logits, torch.tensor([0]), label_smoothing=0.1, reduction="none")
+        assert bool(torch.isinf(got).any()) == overflows
+
+
 @pytest.mark.parametrize(("n", "reduction"), [(1, "none"), (64, "mean")])
 def test_without_smoothing_the_loss_stays_finite(n, reduction):
     k = 4 * float16_overflow_vocabulary(1.0, n, reduction)
