@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hooks.labs import LABS_FOLDER, LabError, lab_cache_dir
-
-RESULTS_TAG = "results"
+from snippets.labkit import RESULTS_MIME, RESULTS_TAG
 
 
 class LabResultsError(ValueError):
@@ -32,11 +31,11 @@ def extract_results(nb: Any, lab_name: str) -> dict[str, Any]:
     for index, cell in enumerate(nb.cells):
         if RESULTS_TAG in cell.get("metadata", {}).get("tags", []):
             for output in cell.get("outputs", []):
-                if "application/json" in output.get("data", {}):
-                    found.append((index, output["data"]["application/json"]))
+                if RESULTS_MIME in output.get("data", {}):
+                    found.append((index, output["data"][RESULTS_MIME]))
     if len(found) != 1:
         raise LabError(
-            f"Lab {lab_name}: expected exactly one cell tagged {RESULTS_TAG!r} displaying application/json, "
+            f"Lab {lab_name}: expected exactly one cell tagged {RESULTS_TAG!r} displaying {RESULTS_MIME}, "
             f"found {len(found)}"
         )
     index, results = found[0]

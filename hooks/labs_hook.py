@@ -2,7 +2,8 @@
 
 For every lab (``docs/**/labs/*.py``, see ``hooks/labs.py``), ``on_files``:
 
-1. executes it, or reuses its cached execution (labs run side by side; ``CI=true`` runs fresh);
+1. executes it, or reuses a stored execution, as ``LAB_EXECUTION`` says (``cache``, ``force``
+   or ``off``: ``hooks/labs.py``); labs run side by side;
 2. saves its results for the ``lab`` macro (``hooks/lab_results.py``);
 3. replaces the lab's ``.py`` File by ``<lab>.ipynb``: the page copy of the executed notebook
    (``hooks/lab_pages.py``), which mkdocs-jupyter (``include: ["labs/*.ipynb"]``) renders;
@@ -39,7 +40,7 @@ from hooks.downloads import DownloadError  # noqa: E402
 from hooks.lab_outputs import LabOutputs, lab_outputs  # noqa: E402
 from hooks.lab_pages import fold_code  # noqa: E402
 from hooks.lab_results import results_path  # noqa: E402
-from hooks.labs import Lab, LabError, find_labs, lab_cache_dir, run_lab, running_in_ci, write_if_changed  # noqa: E402
+from hooks.labs import Lab, LabError, LabExecution, find_labs, lab_cache_dir, run_lab, write_if_changed  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.labs")
 
@@ -54,11 +55,11 @@ def on_files(files: Files, config) -> Files:
     if not labs:
         return files
     cache = lab_cache_dir(Path(config.config_file_path).parent)
-    fresh = running_in_ci()
     start = time.perf_counter()
     try:
+        policy = LabExecution.from_environment()
         with ThreadPoolExecutor(max_workers=max(1, min(len(labs), os.cpu_count() or 1))) as pool:
-            runs = list(pool.map(lambda lab: run_lab(lab, cache, fresh=fresh), labs))
+            runs = list(pool.map(lambda lab: run_lab(lab, cache, policy=policy), labs))
         for lab, run in zip(labs, runs):
             key, outputs = _outputs.get(lab.key, ("", None))
             if outputs is None or key != run.key:
@@ -77,10 +78,10 @@ def on_files(files: Files, config) -> Files:
             for figure in outputs.figures.values():
                 for filename, content in figure.files().items():
                     files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))
-            log.info("lab %s: %s", lab.key, "cached" if run.seconds is None else f"executed in {run.seconds:.1f} s")
+            log.info("lab %s: %s", lab.key, run.describe())
     except (LabError, DownloadError) as error:
         raise PluginError(str(error)) from None
-    log.info("labs: %d ready in %.1f s%s", len(labs), time.perf_counter() - start, " (CI: fresh)" if fresh else "")
+    log.info("labs: %d ready in %.1f s (LAB_EXECUTION=%s)", len(labs), time.perf_counter() - start, policy.value)
     return files
 
 
