@@ -17,7 +17,8 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from hooks.labs import LABS_FOLDER, LabError, lab_cache_dir
+from hooks.lab_store import LabStore
+from hooks.labs import LABS_FOLDER, LabError
 from snippets.labkit import RESULTS_MIME, RESULTS_TAG
 
 
@@ -49,14 +50,6 @@ def results_json(results: dict[str, Any]) -> bytes:
     return (json.dumps(results, indent=2, sort_keys=True, allow_nan=False) + "\n").encode("utf-8")
 
 
-def results_dir(project_dir: str | Path) -> Path:
-    return lab_cache_dir(project_dir) / "results"
-
-
-def results_path(saved_dir: Path, lab_key: str) -> Path:
-    return saved_dir / f"{lab_key}.json"
-
-
 def resolve_lab_key(name: str, page_src_uri: str, saved_dir: Path) -> str:
     """The key of lab ``name`` as seen from page ``page_src_uri``: the nearest ``labs/`` folder wins.
 
@@ -84,9 +77,9 @@ def lab_results(name: str, page_src_uri: str, project_dir: str | Path) -> dict[s
     A missing lab or key raises :class:`LabResultsError` naming the lab, the key path and the
     choices.
     """
-    saved = results_dir(project_dir)
-    key = resolve_lab_key(name, page_src_uri, saved)
-    path = results_path(saved, key)
+    store = LabStore.of_project(project_dir)
+    key = resolve_lab_key(name, page_src_uri, store.results_dir)
+    path = store.results(key)
     if not path.is_file():
         folder = path.parent
         known = sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []

@@ -8,7 +8,7 @@ path from it.
 * **Execute** with nbclient in a fresh kernel, one BLAS thread, the repository root as working
   directory (labs ``import snippets....`` as the tests do). An exception names the lab file,
   the cell (index, source line and first line of code) and the error (:class:`LabError`).
-* **Cache** the executed notebook under ``<cache>/store/<lab key>/`` by :func:`cache_key`: a
+* **Cache** the executed notebook in the lab store (``hooks/lab_store.py``) by :func:`cache_key`: a
   hash of what decides the executed notebook's bytes, and nothing else: the lab's source, every
   ``snippets/*.py`` module it imports (transitively), the Python and numeric package versions,
   the kernel environment, the nbclient options and :data:`EXECUTION_FORMAT`.
@@ -41,6 +41,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from hooks.lab_store import LabStore, write_if_changed
+from snippets.labkit import ALL_VARIANTS, VARIANTS_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS_DIR = ROOT / "snippets"
 LABS_FOLDER = "labs"
@@ -61,14 +64,9 @@ KERNEL_ENV = {
     "MKL_NUM_THREADS": "1",
     "PYTHONHASHSEED": "0",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    "LAB_FIGURE_VARIANTS": "all",  # snippets.plotting.show_figure draws every variant the site publishes
+    VARIANTS_ENV: ALL_VARIANTS,  # snippets.plotting.show_figure draws every variant the site publishes
 }
 _SNIPPET_IMPORT = re.compile(r"^snippets(?:\.(\w+))?")
-
-
-def lab_cache_dir(project_dir: str | Path) -> Path:
-    """Where a site's labs are cached: ``.cache/labs`` beside its ``mkdocs.yml``."""
-    return Path(project_dir) / ".cache" / "labs"
 
 
 class LabError(Exception):
@@ -162,7 +160,7 @@ def imported_modules(source: str, filename: str) -> set[str]:
     return set(_imported_modules(source, filename))
 
 
-@functools.lru_cache(maxsize=512)  # `mkdocs serve` rebuilds: parse each version of a file once
+@functools.lru_cache(maxsize=512)  # `properdocs serve` rebuilds: parse each version of a file once
 def _imported_modules(source: str, filename: str) -> frozenset[str]:
     try:
         tree = ast.parse(source, filename=filename)
@@ -317,16 +315,6 @@ def _display(path: Path) -> str:
 # ------------------------------------------------------------------ cache
 
 
-def write_if_changed(path: Path, content: bytes) -> None:
-    """Write atomically, and not at all if the file already holds ``content`` (its mtime stays)."""
-    if path.is_file() and path.read_bytes() == content:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(content)
-    tmp.replace(path)
-
-
 @dataclass
 class Execution:
     """What :func:`run_lab` did: the executed notebook as text, its cache key, how long it ran
@@ -343,7 +331,7 @@ class Execution:
         return "stored run of older inputs (LAB_EXECUTION=off)" if self.stale else "cached"
 
 
-def run_lab(lab: Lab, cache_dir: Path, *, policy: LabExecution) -> Execution:
+def run_lab(lab: Lab, store: LabStore, *, policy: LabExecution) -> Execution:
     """Execute ``lab``, or reuse a stored execution as ``policy`` allows; return the executed notebook's text.
 
     ``Execution.key`` is the key of the execution returned: under ``off`` it may be an older one.
@@ -351,11 +339,11 @@ def run_lab(lab: Lab, cache_dir: Path, *, policy: LabExecution) -> Execution:
     import nbformat
 
     key = cache_key(lab.source)
-    store = cache_dir / "store" / lab.key / f"{key[:20]}.ipynb"  # one folder per lab: stale runs go
-    if store.is_file() and policy is not LabExecution.FORCE:
-        return Execution(store.read_text(encoding="utf-8"), key, None)
+    stored_run = store.execution(lab.key, key)
+    if stored_run.is_file() and policy is not LabExecution.FORCE:
+        return Execution(stored_run.read_text(encoding="utf-8"), key, None)
     if policy is LabExecution.OFF:
-        stored = sorted(store.parent.glob("*.ipynb"))
+        stored = store.executions(lab.key)
         if not stored:
             raise LabError(
                 f"Lab {_display(lab.source)} has never been executed here, and LAB_EXECUTION=off runs no lab: "
@@ -363,12 +351,12 @@ def run_lab(lab: Lab, cache_dir: Path, *, policy: LabExecution) -> Execution:
             )
         return Execution(stored[0].read_text(encoding="utf-8"), stored[0].stem, None, stale=True)
     start = time.perf_counter()
-    nb = execute_lab(lab.source, log_path=cache_dir / "logs" / f"{lab.key}.kernel.log")
+    nb = execute_lab(lab.source, log_path=store.kernel_log(lab.key))
     seconds = time.perf_counter() - start
     text = nbformat.writes(nb)
-    for stale in store.parent.glob("*.ipynb"):
+    for stale in store.executions(lab.key):
         stale.unlink()
-    write_if_changed(store, text.encode("utf-8"))
+    write_if_changed(stored_run, text.encode("utf-8"))
     return Execution(text, key, seconds)
 
 

@@ -24,6 +24,7 @@ from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
+from hooks import page_assets, quiz  # noqa: E402
 from hooks.snippet_modules import SnippetModules  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
@@ -81,6 +82,15 @@ def define_env(env) -> None:
     # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
     env.macro(lambda module: module_download_markdown(module, page_source(env.page), env.conf), "module_download")
     env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
+
+    @env.macro
+    def check_yourself() -> str:
+        """The page's questions, from ``<page>.questions.yml`` beside it (hooks/quiz.py)."""
+        source = page_source(env.page)
+        path = quiz.questions_file(Path(env.conf["docs_dir"]) / source)
+        questions = quiz.read_questions(path, env.variables["snippets"], source)
+        page_assets.use(env.page, "quiz")
+        return quiz.quiz_markdown(questions, page_key=source)
 
     @env.macro
     def vocab_scale_results() -> dict:
@@ -213,11 +223,12 @@ def lab_figure_html(name: str, figure: str, page_src_uri: str, page_url: str, pr
                     alt: str | None = None) -> str:
     """The markup of figure ``figure`` of lab ``name``, for the page at ``page_url``."""
     from hooks.figures import figure_html, load_manifest
-    from hooks.lab_results import resolve_lab_key, results_dir
-    from hooks.labs import lab_cache_dir
+    from hooks.lab_results import resolve_lab_key
+    from hooks.lab_store import LabStore
 
-    key = resolve_lab_key(name, page_src_uri, results_dir(project_dir))
-    entry = _pick(load_manifest(lab_cache_dir(project_dir) / "figures" / f"{key}.json", name), figure,
+    store = LabStore.of_project(project_dir)
+    key = resolve_lab_key(name, page_src_uri, store.results_dir)
+    entry = _pick(load_manifest(store.manifest(key), name), figure,
                   f"Lab {name!r}: figure")
     page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
     base = posixpath.relpath(f"{posixpath.dirname(key)}/figures", page_dir.rstrip("/") or ".") + "/"

@@ -10,6 +10,7 @@ import pytest
 
 from hooks import labs
 from hooks.lab_results import extract_results
+from hooks.lab_store import LabStore
 from hooks.labs import Lab, LabError, LabExecution, cache_key, find_labs, snippet_dependencies
 
 
@@ -188,7 +189,7 @@ def tiny_lab(tmp_path) -> Lab:
 
 
 def test_cache_runs_once_force_always_with_the_same_bytes(tiny_lab, tmp_path):
-    cache = tmp_path / "cache"
+    cache = LabStore(tmp_path / "cache")
     run = labs.run_lab(tiny_lab, cache, policy=LabExecution.CACHE)
     assert run.seconds is not None and run.describe().startswith("executed in")
     assert extract_results(nbformat.reads(run.text, as_version=4), "tiny") == {"value": 3}
@@ -200,11 +201,11 @@ def test_cache_runs_once_force_always_with_the_same_bytes(tiny_lab, tmp_path):
     again = labs.run_lab(tiny_lab, cache, policy=LabExecution.FORCE)
     assert again.seconds is not None  # always executed
     assert again.text == run.text  # and the same bytes
-    assert len(list((cache / "store" / "x/labs/tiny").glob("*.ipynb"))) == 1
+    assert len(list(cache.executions("x/labs/tiny"))) == 1
 
 
 def test_off_runs_nothing_and_publishes_the_last_stored_run(tiny_lab, tmp_path):
-    cache = tmp_path / "cache"
+    cache = LabStore(tmp_path / "cache")
     with pytest.raises(LabError, match=r"tiny\.py has never been executed here.*LAB_EXECUTION=cache"):
         labs.run_lab(tiny_lab, cache, policy=LabExecution.OFF)
     run = labs.run_lab(tiny_lab, cache, policy=LabExecution.CACHE)

@@ -47,7 +47,7 @@ def _code_strings(path: Path) -> set[str]:
             and isinstance(node.value, str) and id(node) not in docstrings}
 
 
-@pytest.mark.parametrize("literal", [labkit.FIGURE_TAG, labkit.RESULTS_MIME, *labkit.VARIANT_NAMES])
+@pytest.mark.parametrize("literal", [labkit.VARIANTS_ENV, labkit.FIGURE_TAG, labkit.RESULTS_MIME, *labkit.VARIANT_NAMES])
 def test_no_module_of_the_build_or_the_plotting_kit_spells_the_contract_itself(literal):
     sources = [*sorted((ROOT / "hooks").glob("*.py")), ROOT / "snippets/plotting.py"]
     spelled = [path.name for path in sources if literal in _code_strings(path)]
