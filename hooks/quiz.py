@@ -29,7 +29,7 @@ No number is typed that code can compute. ``given`` holds a question's inputs; `
 (name: call) and ``answer`` are evaluated at build time, and every text (prompt, choices, why,
 explanation) quotes them as ``{{ name }}`` or ``{{ name:.2f }}`` (a format spec);
 ``{{ answer }}`` is the answer at its ``decimals``. A call is ``{call: <module>.<function>, args: {...}, item: [i, ...]}``: a public
-function of a ``snippets/`` module, keyword arguments that are numbers, strings, lists,
+function of a ``snippets/`` module, arguments (a mapping, or a list for positional ones) that are numbers, strings, lists,
 ``$name`` (a given or earlier computed value) or another call, and ``item`` to index the
 result. Nothing else runs. A decimal number typed in a text fails the build, as does any
 malformed question, naming the page, the question and the field.
@@ -60,7 +60,8 @@ QUESTIONS_SUFFIX = ".questions.yml"
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)(?::([^{}]*?))?\s*\}\}")  # {{ name }}, {{ name:.3f }}
-TYPED_DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+")  # 0.5 typed in a text (placeholders removed first)
+# 0.5 typed in a text (placeholders removed first); a version such as 0.12.3 is not a number
+TYPED_DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?!\d|\.\d)")
 QUESTION_FIELDS = {"id", "given", "computed", "prompt", "answer", "decimals", "tolerance", "unit",
                    "choices", "explanation", "learn"}
 CHOICE_FIELDS = {"text", "correct", "why"}
@@ -153,11 +154,14 @@ class _Evaluator:
             raise self._fail(field, f"a call has 'call', optional 'args' and 'item', got keys {sorted(spec)}")
         function = self.function(spec["call"], f"{field}.call")
         args = spec.get("args", {})
-        if not isinstance(args, Mapping):
-            raise self._fail(f"{field}.args", f"must map argument names to values, got {args!r}")
-        kwargs = {name: self.value(v, scope, f"{field}.args.{name}") for name, v in args.items()}
+        if isinstance(args, list):  # positional, for functions such as effective_alpha(*alphas)
+            positional, kwargs = self.value(args, scope, f"{field}.args"), {}
+        elif isinstance(args, Mapping):
+            positional, kwargs = [], {name: self.value(v, scope, f"{field}.args.{name}") for name, v in args.items()}
+        else:
+            raise self._fail(f"{field}.args", f"must be a list of values or map argument names to values, got {args!r}")
         try:
-            result = function(**kwargs)
+            result = function(*positional, **kwargs)
         except (TypeError, ValueError) as error:
             raise self._fail(field, f"{spec['call']}(...) failed: {error}") from None
         for i, position in enumerate(spec.get("item", [])):
