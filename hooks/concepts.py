@@ -75,6 +75,15 @@ CONCEPT_SCHEMA: dict[str, Any] = {
     },
 }
 
+#: A part page's own front matter, ``part:``: what it teaches and what a reader needs first, shown
+#: at its top by ``{{ part_opener() }}`` with its reading time (derived from its text, not typed).
+PART_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["teaches", "needs"],
+    "properties": {"teaches": _TEXT, "needs": _TEXT},
+}
+
 REFERENCE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -154,6 +163,9 @@ class Part:
     src_uri: str
     title: str
     summary: str
+    #: From the part page's ``part:`` front matter (:data:`PART_SCHEMA`).
+    teaches: str = ""
+    needs: str = ""
 
     @property
     def url(self) -> str:
@@ -237,7 +249,13 @@ def parse_concept(
         part_meta = front_matter(docs / part_uri, part_uri)
         if "concept" in part_meta or not part_meta.get("title"):
             fail(f"parts.{index}.page", f"{entry['page']!r} needs a title and no concept: mapping of its own")
-        parts.append(Part(part_uri, part_meta["title"], entry["summary"]))
+        opener = part_meta.get("part")
+
+        def fail_part(field: str, problem: str, part_uri: str = part_uri) -> None:
+            raise ConceptError(part_uri, f"part.{field}" if field else "part", problem)
+
+        _check(opener, PART_SCHEMA, fail_part)
+        parts.append(Part(part_uri, part_meta["title"], entry["summary"], opener["teaches"], opener["needs"]))
     return Concept(
         src_uri=src_uri,
         title=title,

@@ -46,7 +46,8 @@ def test_the_real_site_metadata_is_valid():
     concepts = read_concepts(DOCS)
     page = concepts["domains/optimization/label-smoothing/index.md"]
     assert (page.number, page.total, page.domain, page.phase_short) == (60, 100, "Optimization", "Phase 3")
-    assert [part.url for part in page.parts][:1] == ["domains/optimization/label-smoothing/math/"]
+    assert [part.url for part in page.parts][:1] == ["domains/optimization/label-smoothing/practice/"]
+    assert all(part.teaches and part.needs for part in page.parts)
     assert page.url == "domains/optimization/label-smoothing/"
     assert len(concepts) >= 5
 
@@ -91,9 +92,28 @@ def test_missing_field_is_named(tmp_path):
 
 def test_chapter_parts_take_their_titles_from_their_pages(tmp_path):
     site = write_site(tmp_path, {**VALID, "parts": [{"page": "math.md", "summary": "The math."}]})
-    (site / "a" / "math.md").write_text("---\ntitle: A, the math\n---\n\nBody.\n", encoding="utf-8")
+    (site / "a" / "math.md").write_text(
+        "---\ntitle: A, the math\npart:\n  teaches: Proofs.\n  needs: Algebra.\n---\n\nBody.\n", encoding="utf-8"
+    )
     part = read_concepts(site)["a/index.md"].parts[0]
     assert (part.src_uri, part.title, part.summary, part.url) == ("a/math.md", "A, the math", "The math.", "a/math/")
+    assert (part.teaches, part.needs) == ("Proofs.", "Algebra.")
+
+
+@pytest.mark.parametrize(
+    ("opener", "message"),
+    [
+        ("", r"a/math\.md: front matter field 'part' is not of type 'object', got None"),
+        ("part:\n  teaches: Proofs.\n", r"a/math\.md: front matter field 'part\.needs' is missing"),
+        ("part:\n  teaches: Proofs.\n  needs: ''\n", r"'part\.needs' is missing"),
+        ("part:\n  teaches: Proofs.\n  needs: A.\n  minutes: 5\n", r"'part\.minutes' is not a known field"),
+    ],
+)
+def test_a_part_page_must_say_what_it_teaches_and_needs(tmp_path, opener, message):
+    site = write_site(tmp_path, {**VALID, "parts": [{"page": "math.md", "summary": "The math."}]})
+    (site / "a" / "math.md").write_text(f"---\ntitle: A, the math\n{opener}---\n\nBody.\n", encoding="utf-8")
+    with pytest.raises(ConceptError, match=message):
+        read_concepts(site)
 
 
 def test_reference_needs_doi_or_arxiv_url(tmp_path):
