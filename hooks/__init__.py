@@ -6,7 +6,9 @@ their own under ``tests/hooks/`` (``tests/hooks/test_site_build.py`` builds a sm
 all of them together). Where one hook must run before another, its adapter says so with
 ``event_priority``; the order of the list in ``mkdocs.yml`` does not matter.
 
-* ``concepts.py``: concept front matter, citations, template context (adapter ``concepts_hook.py``);
+* ``concepts.py``: concept front matter (domain, phase and next steps derived from the folder,
+  ``docs/course.yml`` and the other concepts), citations, template context; ``course_nav.py``:
+  the navigation's domains, concepts, parts and labs, from the content tree (adapter ``concepts_hook.py``);
 * ``labs.py``: find labs (``docs/**/labs/*.py``), execute them, cache the executed notebooks;
   ``lab_outputs.py`` makes what a lab publishes from that: its results (``lab_results.py``, read
   by the ``lab`` macro), its page (``lab_pages.py``: the cell-tag contract), its figures

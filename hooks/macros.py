@@ -1,7 +1,9 @@
 """Variables and macros for pages with ``render_macros: true`` (mkdocs-macros-plugin).
 
 Pages state numbers by computing them here at build time from the tested code in
-``snippets/``, never by typing them: ``{{ ls.optimal_logit_gap(10, 0.1) | round(3) }}``.
+``snippets/``, never by typing them: any module is ``snippets.<module>``
+(``{{ snippets.calibration.expected_calibration_error(p, y) | round(3) }}``,
+``hooks/snippet_modules.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from hooks.concepts import FRONT_MATTER, concepts_by_domain, read_concepts  # no
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
+from hooks.snippet_modules import SnippetModules  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
 from tools.results_tables import linear_cross_entropy_markdown, vocab_scale_markdown  # noqa: E402
@@ -141,6 +144,7 @@ def page_source(page) -> str:
 
 def define_env(env) -> None:
     _define_lab_macros(env)
+    env.variables["snippets"] = SnippetModules()
     env.variables["ls"] = label_smoothing
     env.variables["half"] = half_precision  # {{ half.float16_overflow_vocabulary(1.0) }}
     env.filter(vector)
@@ -191,12 +195,13 @@ def define_env(env) -> None:
         return "\n\n".join(sections)
 
     @env.macro
-    def domain_concepts(domain: str) -> str:
-        """The concepts of one domain as a Markdown list."""
-        concepts = catalog().get(domain)
+    def domain_concepts() -> str:
+        """On a domain's page (``domains/<domain>/index.md``), its concepts as a Markdown list."""
+        page = page_source(env.page)
+        concepts = [c for members in catalog().values() for c in members if c.domain_uri == page]
         if not concepts:
-            raise ValueError(f"domain_concepts: no concept page has domain {domain!r}; known: {sorted(catalog())}")
-        return concept_list(concepts, page_source(env.page))
+            raise ValueError(f"domain_concepts: {page} is not the index.md of a domain folder with concepts")
+        return concept_list(concepts, page)
 
     @env.macro
     def published_concepts() -> int:

@@ -16,13 +16,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixture_site"
-NAV = [  # each concept sits under a section named after its domain, as the concepts hook checks
-    {"Home": "index.md"},
-    {"Fixtures": [
-        {"Alpha": ["alpha/index.md", {"More": "alpha/more.md"}, {"Calibration lab": "alpha/labs/calibration.ipynb"}]},
-        {"Beta": ["beta/index.md", {"Calibration lab": "beta/labs/calibration.ipynb"}]},
-    ]},
-]
+NAV = [{"Home": "index.md"}, {"Domains": [{"All domains": "domains/index.md"}]}]  # the hooks derive the rest
+ALPHA, BETA = "domains/fixtures/alpha", "domains/fixtures/beta"
 REPO_URL = "https://example.org/org/site"
 
 
@@ -40,7 +35,7 @@ def fixture_config(project: Path) -> Path:
             continue
         options = next(iter(plugin.values()))
         if "redirects" in plugin:
-            options["redirect_maps"] = {"old/alpha.md": "alpha/index.md"}
+            options["redirect_maps"] = {"old/alpha.md": f"{ALPHA}/index.md"}
         if "macros" in plugin:
             options["module_name"] = str(ROOT / options["module_name"])
         if "mkdocs-jupyter" in plugin:  # its cache is relative to the working directory: keep it apart
@@ -75,11 +70,11 @@ def html(site: Path, page: str) -> str:
 
 
 def test_each_concept_reads_its_own_lab_of_the_same_name(site):
-    assert "measured 0.25" in html(site, "alpha") and "measured 0.75" in html(site, "beta")
+    assert "measured 0.25" in html(site, ALPHA) and "measured 0.75" in html(site, BETA)
 
 
 def test_lab_pages_downloads_and_figures_are_published_per_concept(site):
-    for concept in ("alpha", "beta"):
+    for concept in (ALPHA, BETA):
         lab = html(site, f"{concept}/labs/calibration")
         assert '<details class="lab-fold"><summary>Show code</summary>' in lab
         assert not re.search(r'jp-OutputArea-output[^>]*>\s*<pre>\{', lab), "no JSON dump"
@@ -88,17 +83,21 @@ def test_lab_pages_downloads_and_figures_are_published_per_concept(site):
             assert {"calibration/calibration.ipynb", "calibration/snippets/plotting.py",
                     "calibration/requirements.txt"} <= set(bundle.namelist())
         assert (site / concept / "labs/figures/calibration-curve.svg").read_bytes().lstrip().startswith(b"<")
-    alpha, beta = (site / c / "labs/figures/calibration-curve.svg" for c in ("alpha", "beta"))
+    alpha, beta = (site / c / "labs/figures/calibration-curve.svg" for c in (ALPHA, BETA))
     assert alpha.read_bytes() != beta.read_bytes(), "two labs called calibration, two figures"
 
 
+def test_a_page_reaches_any_snippets_module(site):
+    assert "the loss floor is\n0.5 nats" in html(site, ALPHA)
+
+
 def test_citation_footnote_is_appended(site):
-    page = html(site, "alpha")
+    page = html(site, ALPHA)
     assert 'class="footnote"' in page and "A Reference for the Fixture Site" in page
 
 
 def test_math_is_rendered_in_the_page_and_in_the_template(site):
-    page = html(site, "alpha")
+    page = html(site, ALPHA)
     formulas = re.findall(r'<div class="arithmatex"([^>]*)>(.*?)</div>', page, re.S)
     assert len(formulas) == 2, "the page's formula and the key equation the concept template adds"
     for _, rendered in formulas:
@@ -107,7 +106,7 @@ def test_math_is_rendered_in_the_page_and_in_the_template(site):
 
 
 def test_a_lab_figure_on_a_page_gets_its_variants_size_and_one_lightbox_link(site):
-    page = html(site, "alpha")
+    page = html(site, ALPHA)
     light = re.search(r'<a class="glightbox lab-figure__light" href="labs/figures/calibration-curve.svg"[^>]*>'
                       r'<picture><source media="[^"]+" srcset="labs/figures/calibration-curve-phone.svg"[^>]*>'
                       r'<img ([^>]*)></picture></a>', page)
@@ -117,16 +116,16 @@ def test_a_lab_figure_on_a_page_gets_its_variants_size_and_one_lightbox_link(sit
     assert re.search(r'width="\d+" height="\d+"', img) and 'loading="lazy"' in img and 'class="off-glb"' in img
     assert 'href="labs/figures/calibration-curve-dark.svg"' in page, "the dark variant is linked too"
     assert page.count('class="glightbox') == 2, "one lightbox link per scheme, none wrapped twice"
-    lab = html(site, "alpha/labs/calibration")
+    lab = html(site, f"{ALPHA}/labs/calibration")
     assert 'alt="A line rising from 0 to 1"' in lab and "No description has been provided" not in lab
 
 
 def test_module_download_and_redirect(site):
-    page = html(site, "alpha")
-    assert 'href="../downloads/label_smoothing.py"' in page and (site / "downloads/label_smoothing.py").is_file()
-    assert 'href="../downloads/label_smoothing.zip"' in page and "MIT licence" in page
+    page = html(site, ALPHA)
+    assert 'href="../../../downloads/label_smoothing.py"' in page and (site / "downloads/label_smoothing.py").is_file()
+    assert 'href="../../../downloads/label_smoothing.zip"' in page and "MIT licence" in page
     assert "example.org" not in page and "View the source" not in page, "without REPO_URL no source link"
-    assert 'url=../../alpha/' in (site / "old/alpha/index.html").read_text(encoding="utf-8")
+    assert f'url=../../{ALPHA}/' in (site / "old/alpha/index.html").read_text(encoding="utf-8")
 
 
 def test_with_repo_url_pages_link_their_sources(site, tmp_path):
@@ -137,10 +136,10 @@ def test_with_repo_url_pages_link_their_sources(site, tmp_path):
         project.mkdir()
         (project / ".cache").symlink_to(site.parent / ".cache", target_is_directory=True)  # labs stay cached
         linked = build(project)
-    assert f'href="{REPO_URL}/blob/main/docs/alpha/index.md"' in html(linked, "alpha")
-    assert f'href="{REPO_URL}/blob/main/docs/alpha/labs/calibration.py"' in html(linked, "alpha/labs/calibration")
-    assert f"[source]({REPO_URL}" not in html(linked, "alpha") and f'href="{REPO_URL}/blob/main/snippets/label_smoothing.py"' in html(linked, "alpha")
-    assert 'data-md-component="source"' not in html(linked, "alpha"), "no repository API request on page view"
+    assert f'href="{REPO_URL}/blob/main/docs/{ALPHA}/index.md"' in html(linked, ALPHA)
+    assert f'href="{REPO_URL}/blob/main/docs/{ALPHA}/labs/calibration.py"' in html(linked, f"{ALPHA}/labs/calibration")
+    assert f"[source]({REPO_URL}" not in html(linked, ALPHA) and f'href="{REPO_URL}/blob/main/snippets/label_smoothing.py"' in html(linked, ALPHA)
+    assert 'data-md-component="source"' not in html(linked, ALPHA), "no repository API request on page view"
 
 
 def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(site, tmp_path):
@@ -163,7 +162,7 @@ def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(s
         config = load_config(str(path))
         config.plugins.on_startup(command="serve", dirty=True)
         mkdocs_build(config, dirty=True)
-        return {page: (project / "site" / page / "index.html").stat().st_mtime_ns for page in ("alpha", "alpha/more", "beta")}
+        return {page: (project / "site" / page / "index.html").stat().st_mtime_ns for page in (ALPHA, f"{ALPHA}/more", BETA)}
 
     def touch(relative: str) -> None:
         future = time.time() + 2  # later than anything the last build wrote
@@ -171,13 +170,13 @@ def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(s
 
     try:
         first = dirty_build()
-        touch("alpha/index.md")
+        touch(f"{ALPHA}/index.md")
         second = dirty_build()
-        assert second["alpha"] != first["alpha"] and second["beta"] == first["beta"]
-        assert second["alpha/more"] == first["alpha/more"], "the part is not rendered again"
+        assert second[ALPHA] != first[ALPHA] and second[BETA] == first[BETA]
+        assert second[f"{ALPHA}/more"] == first[f"{ALPHA}/more"], "the part is not rendered again"
         touch("references.yml")
         third = dirty_build()
-        assert third["alpha"] != second["alpha"] and third["beta"] != second["beta"]
+        assert third[ALPHA] != second[ALPHA] and third[BETA] != second[BETA]
     finally:
         config = load_config(str(path))
         config.plugins.on_startup(command="build", dirty=False)  # hooks keep module state: undo
