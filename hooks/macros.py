@@ -25,6 +25,7 @@ from hooks.concepts import FRONT_MATTER, concepts_by_domain, read_concepts  # no
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
+from hooks.page_figures import page_figure_html  # noqa: E402
 from hooks.snippet_modules import SnippetModules  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
@@ -154,6 +155,10 @@ def define_env(env) -> None:
     # {{ reading_time("practice.md", "code.md") }}: minutes, from the pages' text
     env.macro(lambda *pages: reading_time(page_source(env.page), env.conf["docs_dir"], pages), "reading_time")
     env.macro(lambda: prerequisite_links(page_source(env.page), env.conf["docs_dir"]), "prerequisite_links")
+    # {{ page_figure("gap_figures", "optimal-gap", alt="...") }}: a figure drawn by snippets/ code
+    env.macro(lambda module, name, alt=None: page_figure_html(
+        module, name, alt=alt, page_uri=page_source(env.page), site_dir=env.conf["site_dir"],
+        cache_dir=Path(env.project_dir) / ".cache" / "page-figures"), "page_figure")
     # {{ interval_key() }} beside the first interval on a page
     env.macro(lambda: interval_key(page_source(env.page), env.conf["docs_dir"]), "interval_key")
     # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
