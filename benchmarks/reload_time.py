@@ -61,7 +61,7 @@ class Server:
     def __init__(self, extra_args: list[str]) -> None:
         self.port = free_port()
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        env.pop("CI", None)  # CI=true would re-run every lab on every rebuild
+        env["LAB_EXECUTION"] = "cache"  # force would re-run every lab on every rebuild
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{self.port}", *extra_args],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

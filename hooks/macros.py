@@ -298,11 +298,12 @@ def lab_figure_html(name: str, figure: str, page_src_uri: str, page_url: str, pr
                     alt: str | None = None) -> str:
     """The markup of figure ``figure`` of lab ``name``, for the page at ``page_url``."""
     from hooks.figures import figure_html, load_manifest
-    from hooks.lab_results import resolve_lab_key, results_dir
-    from hooks.labs import lab_cache_dir
+    from hooks.lab_results import resolve_lab_key
+    from hooks.lab_store import LabStore
 
-    key = resolve_lab_key(name, page_src_uri, results_dir(project_dir))
-    entry = _pick(load_manifest(lab_cache_dir(project_dir) / "figures" / f"{key}.json", name), figure,
+    store = LabStore.of_project(project_dir)
+    key = resolve_lab_key(name, page_src_uri, store.results_dir)
+    entry = _pick(load_manifest(store.manifest(key), name), figure,
                   f"Lab {name!r}: figure")
     page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
     base = posixpath.relpath(f"{posixpath.dirname(key)}/figures", page_dir.rstrip("/") or ".") + "/"

@@ -8,6 +8,7 @@ mkdocs.yml changes this build too. Two concepts each have a lab called ``calibra
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -21,13 +22,15 @@ ALPHA, BETA = "domains/fixtures/alpha", "domains/fixtures/beta"
 REPO_URL = "https://example.org/org/site"
 
 
-def fixture_config(project: Path) -> Path:
-    """mkdocs.yml of the project, pointed at the fixture site, written to ``project/``."""
+def fixture_config(project: Path, docs: Path = FIXTURE / "docs") -> Path:
+    """mkdocs.yml of the project, pointed at the fixture site (or a copy, ``docs``), written to ``project/``."""
     from mkdocs.utils import yaml_load
 
     config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(docs_dir=str(FIXTURE / "docs"), site_dir=str(project / "site"), nav=NAV)
+    config.update(docs_dir=str(docs), site_dir=str(project / "site"), nav=NAV)
     config.pop("watch", None)
+    # the project's page features point at docs/ files the fixture lacks: it has one of its own
+    config["extra"]["page_assets"] = {"fixture-feature": {"stylesheets": ["assets/fixture-feature.css"], "scripts": ["assets/fixture-feature.js"]}}
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["hooks"] = [str(ROOT / hook) for hook in config["hooks"]]
     for plugin in config["plugins"]:
@@ -48,11 +51,11 @@ def fixture_config(project: Path) -> Path:
     return path
 
 
-def build(project: Path) -> Path:
+def build(project: Path, docs: Path = FIXTURE / "docs") -> Path:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    mkdocs_build(load_config(str(fixture_config(project))))
+    mkdocs_build(load_config(str(fixture_config(project, docs))))
     return project / "site"
 
 
@@ -61,7 +64,7 @@ def site(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("fixture-site")
     with pytest.MonkeyPatch.context() as env:
         env.delenv("REPO_URL", raising=False)
-        env.delenv("CI", raising=False)
+        env.setenv("LAB_EXECUTION", "cache")
         return build(project)
 
 
@@ -89,6 +92,61 @@ def test_lab_pages_downloads_and_figures_are_published_per_concept(site):
 
 def test_a_page_reaches_any_snippets_module(site):
     assert "the loss floor is\n0.5 nats" in html(site, ALPHA)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _filled(template: str, fields: dict[str, str]) -> str:
+    text = (ROOT / "templates" / template).read_text(encoding="utf-8")
+    for old, new in fields.items():
+        assert old in text, f"templates/{template} no longer has {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+def test_a_new_concept_in_a_new_domain_is_its_folders_and_nothing_else(site, tmp_path):
+    """The author's path: copy the templates into new folders, fill them in, build. Nothing else is edited."""
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURE / "docs", docs)
+    before = _files(docs)
+    concept = docs / "domains/regularization/dropout"
+    (concept / "labs").mkdir(parents=True)
+    (concept.parent / "index.md").write_text(_filled("domain-page.md", {
+        "title: Domain Name": "title: Regularization", "# Domain Name": "# Regularization"}), encoding="utf-8")
+    (concept / "index.md").write_text(_filled("concept-page.md", {
+        "title: Concept Title": "title: Dropout",
+        "number: 0 ": "number: 3 ",
+        "prerequisites: []": f"prerequisites: [{ALPHA}/index.md]",
+        "[^muller2019]": "[^fixture2020]",
+    }) + '\nWith smoothing, held-out confidence was {{ finding("confidence", "confidence", "smoothed", "hard") }}.\n',
+        encoding="utf-8")
+    shutil.copy(ROOT / "templates/lab.py", concept / "labs/confidence.py")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".cache").symlink_to(site.parent / ".cache", target_is_directory=True)  # alpha's and beta's labs stay cached
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("REPO_URL", raising=False)
+        built = build(project, docs)
+
+    after = _files(docs)
+    touched = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    assert touched == {"domains/regularization/index.md", "domains/regularization/dropout/index.md",
+                       "domains/regularization/dropout/labs/confidence.py"}
+    page = html(built, "domains/regularization/dropout")
+    nav = page.split('data-md-type="navigation"')[1].split('data-md-type="toc"')[0]
+    assert re.search(r"Regularization\s*</span>", nav) and re.search(r"Dropout\s*</span>", nav), "its domain and concept"
+    assert 'href="labs/confidence/"' in page and "Lab: does label smoothing lower a classifier" in page, "its lab, by title"
+    assert re.search(r"With smoothing, held-out confidence was (lower|higher|no detectable difference) \(", page)
+    assert "Lab: does label smoothing lower a classifier" in html(built, "domains/regularization/dropout/labs/confidence")
+    figures = built / "domains/regularization/dropout/labs/figures"
+    assert {p.name for p in figures.glob("confidence-confidence*.svg")} == {
+        "confidence-confidence.svg", "confidence-confidence-dark.svg", "confidence-confidence-phone.svg",
+        "confidence-confidence-phone-dark.svg"}
+    with zipfile.ZipFile(built / "domains/regularization/dropout/labs/confidence/confidence.zip") as bundle:
+        assert "confidence/confidence.ipynb" in bundle.namelist()
+    assert "Dropout" in html(built, ALPHA).split("concept-footer")[-1], "its prerequisite lists it as a next step"
 
 
 def test_citation_footnote_is_appended(site):
@@ -120,6 +178,16 @@ def test_a_lab_figure_on_a_page_gets_its_variants_size_and_one_lightbox_link(sit
     assert 'alt="A line rising from 0 to 1"' in lab and "No description has been provided" not in lab
 
 
+def test_a_feature_loads_its_files_only_on_the_page_that_uses_it(site):
+    """alpha/more opts in from its front matter; a macro calls hooks.page_assets.use the same way."""
+    assets = "../../../../assets/fixture-feature"
+    tags = (f'<link rel="stylesheet" href="{assets}.css">', f'src="{assets}.js"></script>')
+    assert all(tag in html(site, f"{ALPHA}/more") for tag in tags)
+    assert not any("fixture-feature" in html(site, page) for page in (ALPHA, BETA, ""))
+    head, body = html(site, f"{ALPHA}/more").split("</head>")
+    assert tags[0] in head and tags[1] in body.split('data-md-component="container"')[1], "scripts ride in the swapped container"
+
+
 def test_module_download_and_redirect(site):
     page = html(site, ALPHA)
     assert 'href="../../../downloads/label_smoothing.py"' in page and (site / "downloads/label_smoothing.py").is_file()
@@ -131,7 +199,7 @@ def test_module_download_and_redirect(site):
 def test_with_repo_url_pages_link_their_sources(site, tmp_path):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("REPO_URL", REPO_URL)
-        env.delenv("CI", raising=False)
+        env.setenv("LAB_EXECUTION", "cache")
         project = tmp_path / "project"
         project.mkdir()
         (project / ".cache").symlink_to(site.parent / ".cache", target_is_directory=True)  # labs stay cached
