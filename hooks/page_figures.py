@@ -23,7 +23,8 @@ import importlib
 from pathlib import Path
 
 from hooks.concepts import directory_url
-from hooks.figures import SUFFIX, VARIANTS, figure_html, svg_size
+from hooks.figures import SUFFIX, figure_html, svg_size
+from snippets.labkit import VARIANT_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +59,7 @@ def draw_page_figure(module: str, name: str, cache_dir: Path) -> dict[str, bytes
     if name not in drawings:
         raise PageFigureError(f"page_figure: snippets/{module}.py draws no figure {name!r}; it draws {sorted(drawings)}")
     folder = Path(cache_dir) / f"{module}-{name}-{_cache_key(module, name)}"
-    cached = {variant: folder / f"{variant}.svg" for variant in VARIANTS}
+    cached = {variant: folder / f"{variant}.svg" for variant in VARIANT_NAMES}
     if not all(path.is_file() for path in cached.values()):
         from snippets.plotting import VARIANTS as DRAWN, figure_variants
 
