@@ -145,7 +145,7 @@ def reload_time(results: dict[str, Any]) -> str:
     what = "Edit to reload (`benchmarks/reload_time.py`"
     if reason := withheld_reason(results):
         return withheld_notice(what + ")", reason, COMMANDS["reload_time"])
-    serve = " ".join(["mkdocs serve --livereload", results["serve_args"]]).strip()
+    serve = " ".join([results["server"], "serve --livereload", results["serve_args"]]).strip()
     return (
         f"{what}, {results['repeats']} saves of `{results['page']}` under `{serve}`; "
         f"{machine_summary(results['machine'])}): save to the browser's reload signal "

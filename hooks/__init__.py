@@ -34,6 +34,8 @@ all of them together). Where one hook must run before another, its adapter says 
   load only on the pages that use it: whatever renders the feature calls
   ``page_assets.use(page, "<feature>")`` (adapter ``page_assets_hook.py``; ``overrides/main.html``
   links the files);
+* ``quiz.py``: "Check yourself", questions written as data beside a page (``<page>.questions.yml``),
+  their numbers computed by ``snippets/``, shown by the ``check_yourself`` macro;
 * ``gap_explorer.py``: the overview's interactive figure, and ``macros.py``: the variables and
   macros pages call (loaded by mkdocs-macros-plugin).
 """

@@ -160,7 +160,7 @@ def imported_modules(source: str, filename: str) -> set[str]:
     return set(_imported_modules(source, filename))
 
 
-@functools.lru_cache(maxsize=512)  # `mkdocs serve` rebuilds: parse each version of a file once
+@functools.lru_cache(maxsize=512)  # `properdocs serve` rebuilds: parse each version of a file once
 def _imported_modules(source: str, filename: str) -> frozenset[str]:
     try:
         tree = ast.parse(source, filename=filename)

@@ -21,7 +21,6 @@ at the lab's ``.py``. A lab that fails stops the build with a message naming the
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import time
@@ -29,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,10 +41,10 @@ from hooks.lab_pages import fold_code  # noqa: E402
 from hooks.lab_store import LabStore, write_if_changed  # noqa: E402
 from hooks.labs import Lab, LabError, LabExecution, find_labs, run_lab  # noqa: E402
 
-log = logging.getLogger("mkdocs.hooks.labs")
+log = get_plugin_logger("labs")  # the engine's own plugin logger (shown, and counted by --strict); prefix "labs: "
 
 _labs: dict[str, Lab] = {}  # page src_uri -> lab, for this build
-_outputs: dict[str, tuple[str, LabOutputs]] = {}  # lab key -> (execution key, outputs): `mkdocs serve` rebuilds
+_outputs: dict[str, tuple[str, LabOutputs]] = {}  # lab key -> (execution key, outputs): `properdocs serve` rebuilds
 
 
 @event_priority(100)  # before mkdocs-jupyter (priority 0), which wraps notebook files
@@ -78,10 +77,10 @@ def on_files(files: Files, config) -> Files:
             for figure in outputs.figures.values():
                 for filename, content in figure.files().items():
                     files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))
-            log.info("lab %s: %s", lab.key, run.describe())
+            log.info("%s: %s", lab.key, run.describe())
     except (LabError, DownloadError) as error:
         raise PluginError(str(error)) from None
-    log.info("labs: %d ready in %.1f s (LAB_EXECUTION=%s)", len(labs), time.perf_counter() - start, policy.value)
+    log.info("%d ready in %.1f s (LAB_EXECUTION=%s)", len(labs), time.perf_counter() - start, policy.value)
     return files
 
 

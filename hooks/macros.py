@@ -26,6 +26,7 @@ from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
 from hooks.page_figures import page_figure_html  # noqa: E402
+from hooks import page_assets, quiz  # noqa: E402
 from hooks.snippet_modules import SnippetModules  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
@@ -166,6 +167,15 @@ def define_env(env) -> None:
     # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
     env.macro(lambda module: module_download_markdown(module, page_source(env.page), env.conf), "module_download")
     env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
+
+    @env.macro
+    def check_yourself() -> str:
+        """The page's questions, from ``<page>.questions.yml`` beside it (hooks/quiz.py)."""
+        source = page_source(env.page)
+        path = quiz.questions_file(Path(env.conf["docs_dir"]) / source)
+        questions = quiz.read_questions(path, env.variables["snippets"], source)
+        page_assets.use(env.page, "quiz")
+        return quiz.quiz_markdown(questions, page_key=source)
 
     @env.macro
     def vocab_scale_results() -> dict:

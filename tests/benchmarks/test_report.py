@@ -89,9 +89,9 @@ def test_linear_cross_entropy_line_reads_the_target_size():
 
 
 def test_reload_line():
-    results = {"repeats": 5, "page": "docs/a.md", "serve_args": "--dirty", "budget_s": 2.0, "machine": record(0.2),
+    results = {"repeats": 5, "page": "docs/a.md", "server": "properdocs", "serve_args": "--dirty", "budget_s": 2.0, "machine": record(0.2),
                "reload_s": machine.spread([0.8, 0.9, 1.4]), "page_s": machine.spread([0.9, 1.0, 1.5])}
     text = report.reload_time(results)
-    assert "saves of `docs/a.md` under `mkdocs serve --livereload --dirty`" in text
+    assert "saves of `docs/a.md` under `properdocs serve --livereload --dirty`" in text
     assert "reload signal 0.90 s (0.80–1.40; budget 2 s), save to the edited page served 1.00 s" in text
     assert "not published" in report.reload_time({**results, "machine": record(3.0, allow_loaded=True)})

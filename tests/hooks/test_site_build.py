@@ -24,7 +24,7 @@ REPO_URL = "https://example.org/org/site"
 
 def fixture_config(project: Path, docs: Path = FIXTURE / "docs") -> Path:
     """mkdocs.yml of the project, pointed at the fixture site (or a copy, ``docs``), written to ``project/``."""
-    from mkdocs.utils import yaml_load
+    from properdocs.utils import yaml_load
 
     config = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config.update(docs_dir=str(docs), site_dir=str(project / "site"), nav=NAV)
@@ -52,10 +52,10 @@ def fixture_config(project: Path, docs: Path = FIXTURE / "docs") -> Path:
 
 
 def build(project: Path, docs: Path = FIXTURE / "docs") -> Path:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
+    from properdocs.commands.build import build as properdocs_build
+    from properdocs.config import load_config
 
-    mkdocs_build(load_config(str(fixture_config(project, docs))))
+    properdocs_build(load_config(str(fixture_config(project, docs))))
     return project / "site"
 
 
@@ -211,15 +211,15 @@ def test_with_repo_url_pages_link_their_sources(site, tmp_path):
 
 
 def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(site, tmp_path):
-    """`mkdocs serve --dirty`: a Markdown edit renders that page; any other edit renders them all.
+    """`properdocs serve --dirty`: a Markdown edit renders that page; any other edit renders them all.
 
     Alpha is a chapter: rendering its overview reads its part page's table of contents, which a
     dirty build that does not render the part must still offer."""
     import os
     import time
 
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
+    from properdocs.commands.build import build as properdocs_build
+    from properdocs.config import load_config
 
     project = tmp_path / "dirty"
     project.mkdir()
@@ -229,7 +229,7 @@ def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(s
     def dirty_build() -> dict[str, int]:
         config = load_config(str(path))
         config.plugins.on_startup(command="serve", dirty=True)
-        mkdocs_build(config, dirty=True)
+        properdocs_build(config, dirty=True)
         return {page: (project / "site" / page / "index.html").stat().st_mtime_ns for page in (ALPHA, f"{ALPHA}/more", BETA)}
 
     def touch(relative: str) -> None:
