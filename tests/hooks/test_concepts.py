@@ -173,7 +173,7 @@ def test_a_part_page_must_say_what_it_teaches_and_needs(tmp_path, opener, messag
 def test_reference_needs_doi_or_arxiv_url(tmp_path):
     bad = {"ref2020": {**REFERENCE["ref2020"], "url": "http://example.com/paper.pdf"}}
     (tmp_path / "references.yml").write_text(yaml.safe_dump(bad), encoding="utf-8")
-    with pytest.raises(BibliographyError, match=r"reference 'ref2020' field 'url' must be https://doi\.org"):
+    with pytest.raises(BibliographyError, match=r"reference 'ref2020' field 'url' must be a DOI \(https://doi\.org"):
         load_references(tmp_path)
 
 
