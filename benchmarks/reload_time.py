@@ -56,15 +56,15 @@ def free_port() -> int:
 
 
 class Server:
-    """`properdocs serve` in a subprocess, with its log collected line by line."""
+    """`properdocs serve` in a subprocess (of the project at ``root``), with its log collected line by line."""
 
-    def __init__(self, extra_args: list[str]) -> None:
+    def __init__(self, extra_args: list[str], root: Path = ROOT) -> None:
         self.port = free_port()
         env = dict(os.environ)
         env["LAB_EXECUTION"] = "cache"  # force would re-run every lab on every rebuild
         self.process = subprocess.Popen(
             [sys.executable, "-m", "properdocs", "serve", "--livereload", "-a", f"127.0.0.1:{self.port}", *extra_args],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         self.lines: list[str] = []
         self.arrivals: list[tuple[float, str]] = []  # when each log line was read
@@ -112,9 +112,9 @@ class Server:
             self.process.kill()
 
 
-def page_url(page: Path) -> str:
-    """Directory URL of a page under docs/: a/b/index.md -> a/b/, a/b.md -> a/b/."""
-    uri = page.relative_to(ROOT / "docs").as_posix().removesuffix(".md")
+def page_url(page: Path, docs: Path = ROOT / "docs") -> str:
+    """Directory URL of a page under ``docs``: a/b/index.md -> a/b/, a/b.md -> a/b/."""
+    uri = page.relative_to(docs).as_posix().removesuffix(".md")
     return uri.removesuffix("index") if uri == "index" or uri.endswith("/index") else f"{uri}/"
 
 

@@ -34,6 +34,8 @@ all of them together). Where one hook must run before another, its adapter says 
   links the files);
 * ``quiz.py``: "Check yourself", questions written as data beside a page (``<page>.questions.yml``),
   their numbers computed by ``snippets/``, shown by the ``check_yourself`` macro;
+* ``citation.py`` and ``page_history.py``: "Cite this page" (the ``cite_this_page`` macro), a BibTeX
+  entry dated by the page's last change in git, left undated when a shallow clone cannot know it;
 * ``gap_explorer.py``: the overview's interactive figure, and ``macros.py``: the variables and
   macros pages call (loaded by mkdocs-macros-plugin).
 """

@@ -45,8 +45,22 @@ CITATION = re.compile(r"\[\^([A-Za-z][\w-]*)\](?!:)")
 CODE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2|`[^`\n]+`", re.S | re.M)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
-#: A bibliography entry links a DOI or an arXiv abstract.
-REFERENCE_URL = r"^(https://doi\.org/10\.\d{4,9}/\S+|https://arxiv\.org/abs/\d{4}\.\d{4,5})$"
+#: A bibliography entry links a DOI or an arXiv abstract; a paper with neither links its page at
+#: one of these publishers, which issue no DOIs (pattern of the paper's page, and an example).
+PUBLISHER_URLS = {
+    "JMLR": (r"https://jmlr\.org/papers/v\d+/[\w.-]+\.html", "https://jmlr.org/papers/v15/srivastava14a.html"),
+    "PMLR": (r"https://proceedings\.mlr\.press/v\d+/[\w.-]+\.html", "https://proceedings.mlr.press/v37/ioffe15.html"),
+    "NeurIPS": (r"https://(?:proceedings\.neurips\.cc|papers\.nips\.cc)/paper(?:_files)?/\S+",
+                "https://proceedings.neurips.cc/paper/2019/hash/<id>-Abstract.html"),
+    "OpenReview": (r"https://openreview\.net/forum\?id=[\w-]+", "https://openreview.net/forum?id=<id>"),
+    "ACL Anthology": (r"https://aclanthology\.org/[\w.-]+/?", "https://aclanthology.org/P19-1001/"),
+    "CVF Open Access": (r"https://openaccess\.thecvf\.com/\S+\.html", "https://openaccess.thecvf.com/content_cvpr_2016/html/<paper>.html"),
+}
+REFERENCE_URL = (r"^(https://doi\.org/10\.\d{4,9}/\S+|https://arxiv\.org/abs/\d{4}\.\d{4,5}|"
+                 + "|".join(pattern for pattern, _ in PUBLISHER_URLS.values()) + ")$")
+REFERENCE_URL_HELP = ("must be a DOI (https://doi.org/10.…) or an arXiv abstract (https://arxiv.org/abs/NNNN.NNNNN), "
+                      "or, for a paper with neither, its page at a publisher without DOIs: "
+                      + "; ".join(f"{name} ({example})" for name, (_, example) in PUBLISHER_URLS.items()))
 _TEXT = {"type": "string", "minLength": 1}
 _PAGE = {"type": "string", "pattern": r"\.md$"}
 
@@ -153,7 +167,7 @@ def _check(instance: Any, schema: dict[str, Any], raise_error) -> None:
     if error.validator == "minLength":
         raise_error(path, "is missing")
     if error.validator == "pattern" and path.endswith("url"):
-        raise_error(path, f"must be https://doi.org/10.… or https://arxiv.org/abs/NNNN.NNNNN, got {error.instance!r}")
+        raise_error(path, f"{REFERENCE_URL_HELP}; got {error.instance!r}")
     raise_error(path, f"{error.message.replace(repr(error.instance), '').strip()}, got {error.instance!r}")
 
 
@@ -267,7 +281,7 @@ def front_matter(path: Path, src_uri: str) -> dict[str, Any]:
 
 
 def load_references(docs_dir: str | Path) -> dict[str, Reference]:
-    """Read and check the bibliography; every entry needs a DOI or arXiv link."""
+    """Read and check the bibliography; every entry links a DOI, an arXiv abstract or a publisher page (PUBLISHER_URLS)."""
     path = Path(docs_dir) / REFERENCES_FILE
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     references = {}

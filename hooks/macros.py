@@ -24,7 +24,7 @@ from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
-from hooks import page_assets, quiz  # noqa: E402
+from hooks import citation, page_assets, page_history, quiz  # noqa: E402
 from hooks.snippet_modules import SnippetModules  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
@@ -91,6 +91,20 @@ def define_env(env) -> None:
         questions = quiz.read_questions(path, env.variables["snippets"], source)
         page_assets.use(env.page, "quiz")
         return quiz.quiz_markdown(questions, page_key=source)
+
+    @env.macro
+    def cite_this_page() -> str:
+        """A "Cite this page" section: the page's BibTeX entry, copied with the code block's button."""
+        source = page_source(env.page)
+        name = posixpath.basename(posixpath.dirname(source)) if source.endswith("index.md") else Path(source).stem
+        entry = citation.bibtex_entry(
+            f"conceptlab:{name or 'home'}",
+            title=env.page.meta.get("title") or env.page.title,  # the nav may call it "Overview"
+            publisher=env.conf["site_name"],
+            url=getattr(env.page, "canonical_url", None),
+            changed=page_history.last_change(Path(env.conf["docs_dir"]) / source),
+        )
+        return f"## Cite this page {{: #cite-this-page }}\n\n```bibtex\n{entry}\n```\n"
 
     @env.macro
     def vocab_scale_results() -> dict:

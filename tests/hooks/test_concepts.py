@@ -153,7 +153,7 @@ def test_chapter_parts_take_their_titles_from_their_pages(tmp_path):
 def test_reference_needs_doi_or_arxiv_url(tmp_path):
     bad = {"ref2020": {**REFERENCE["ref2020"], "url": "http://example.com/paper.pdf"}}
     (tmp_path / "references.yml").write_text(yaml.safe_dump(bad), encoding="utf-8")
-    with pytest.raises(BibliographyError, match=r"reference 'ref2020' field 'url' must be https://doi\.org"):
+    with pytest.raises(BibliographyError, match=r"reference 'ref2020' field 'url' must be a DOI \(https://doi\.org"):
         load_references(tmp_path)
 
 
