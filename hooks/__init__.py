@@ -26,6 +26,8 @@ all of them together). Where one hook must run before another, its adapter says 
 * ``rebuilds.py``: what a ``mkdocs serve --dirty`` rebuild must render (adapter ``rebuilds_hook.py``);
 * ``site_url.py``: a deploy build (DEPLOY=1) needs a real public SITE_URL (adapter ``site_url_hook.py``;
   ``python3 -m hooks.site_url`` checks the environment without MkDocs);
+* ``glossary.py``: the terms of ``includes/glossary.md`` explained at their first use on each
+  page (adapter ``glossary_hook.py``);
 * ``search_text.py``: code kept out of the search index, and its formulas as plain text
   (adapter ``search_text_hook.py``);
 * ``page_assets.py``: a feature's scripts and stylesheets (``extra.page_assets`` in ``mkdocs.yml``)
@@ -36,6 +38,7 @@ all of them together). Where one hook must run before another, its adapter says 
   their numbers computed by ``snippets/``, shown by the ``check_yourself`` macro;
 * ``citation.py`` and ``page_history.py``: "Cite this page" (the ``cite_this_page`` macro), a BibTeX
   entry dated by the page's last change in git, left undated when a shallow clone cannot know it;
+  every page shows that date as "Last changed" (adapter ``page_history_hook.py``);
 * ``gap_explorer.py``: the overview's interactive figure, and ``macros.py``: the variables and
   macros pages call (loaded by mkdocs-macros-plugin).
 """

@@ -246,6 +246,25 @@ def _cell_location(lab_path: Path, nb: Any, index: int) -> tuple[int | None, str
     return None, first
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FRAME = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+def _failing_line(lab_path: Path, cell: Any, cell_line: int | None) -> tuple[int | None, str] | None:
+    """Line in the .py source and text of the cell's line the traceback blames (its first frame in the cell)."""
+    frames = [output for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    traceback = _ANSI.sub("", "\n".join(frames[0].get("traceback", []))) if frames else ""
+    match = _CELL_FRAME.search(traceback)
+    source = cell.source.splitlines()
+    if not match or not 1 <= int(match[1]) <= len(source):
+        return None
+    text = source[int(match[1]) - 1].strip()
+    lines = lab_path.read_text(encoding="utf-8").splitlines()
+    start = (cell_line or 1) - 1
+    number = next((n for n, line in enumerate(lines[start:], start=start + 1) if line.strip() == text), None)
+    return number, text
+
+
 def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT_S, log_path: Path | None = None) -> Any:
     """Execute a jupytext lab with nbclient and return the executed notebook.
 
@@ -284,12 +303,14 @@ def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT
             raise LabError(f"Lab {_display(lab_path)} failed before its first cell: {exc}") from exc
         cell = nb.cells[index]
         line, first = _cell_location(lab_path, nb, index)
-        where = f"line {line}" if line else "source line unknown"
+        failing = _failing_line(lab_path, cell, line)
+        if failing and failing[0]:
+            where = f"line {failing[0]}: `{failing[1]}` (cell {index}, from line {line})"
+        else:
+            where = f"cell {index}, " + (f"line {line}: `{first}`" if line else f"source line unknown: `{first}`")
         last_line = (str(exc).strip().splitlines() or [""])[-1]
         detail = _error_summary(cell) or f"{type(exc).__name__}: {last_line}"
-        raise LabError(
-            f"Lab {_display(lab_path)} failed in cell {index} ({where}: `{first}`): {detail}"
-        ) from None
+        raise LabError(f"Lab {_display(lab_path)} failed at {where}: {detail}") from None
     except Exception as exc:  # kernel died, could not start, ...
         raise LabError(
             f"Lab {_display(lab_path)} could not be executed: {type(exc).__name__}: {exc} "

@@ -161,7 +161,9 @@ def test_dark_palette_toggle(open_page, page_path):
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
-    page.locator("label[title='Switch to light mode']").click()
+    # By its target, not its title: the pointer rests on it after the first click, and Material's
+    # content.tooltips moves a hovered element's title into a tooltip.
+    page.locator("label[for='__palette_0']").click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
     assert watch.console_errors == []
 

@@ -166,10 +166,26 @@ def test_failing_lab_names_the_lab_and_the_cell(tmp_path):
         labs.execute_lab(lab, cwd=tmp_path, timeout=60)
     message = str(info.value)
     assert "broken.py" in message
-    assert "cell 2" in message
-    assert "line 9" in message  # the failing cell's line, not the same text in cell 1
-    assert "`y = x + 1`" in message
+    # the failing line itself, then the cell and where it starts (not the same text in cell 1)
+    assert 'line 10: `raise RuntimeError("deliberate failure")` (cell 2, from line 9)' in message
     assert "RuntimeError: deliberate failure" in message
+
+
+def test_a_failure_inside_a_function_names_the_cells_calling_line(tmp_path):
+    lab = _write_lab(
+        tmp_path / "nested.py",
+        """        # %%
+        def divide(a, b):
+            return a / b
+
+        # %%
+        ok = divide(1, 2)
+        bad = divide(1, 0)
+        """,
+    )
+    with pytest.raises(LabError, match=r"failed at line 7: `bad = divide\(1, 0\)` \(cell 1, from line 6\): "
+                                       r"ZeroDivisionError"):
+        labs.execute_lab(lab, cwd=tmp_path, timeout=60)
 
 
 @pytest.fixture
