@@ -3,19 +3,18 @@
 #                (--dirty: saving a Markdown page re-renders that page only; see hooks/rebuilds.py)
 #   make test    set up, build the site strictly, and run every test (unit, page fences, browser)
 # A dev tool, not part of `make test`:
-#   make mutation  mutation-test the snippets (benchmarks/mutation.py), in .venv-mutation
+#   make mutation  mutation-test the snippets (benchmarks/mutation.py)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test setup clean mutation
 
 serve: setup
-	$(BIN)/mkdocs serve --livereload --dirty
+	$(BIN)/properdocs serve --livereload --dirty
 
 build: setup
-	$(BIN)/mkdocs build --strict
+	$(BIN)/properdocs build --strict
 
 # The tests read the site as readers of a deployment do (a sitemap, so instant navigation):
 # without a SITE_URL they build it for a stand-in origin under the reserved .test name, which
@@ -34,7 +33,7 @@ $(VENV)/.installed: requirements.txt requirements-torch.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements-torch.txt
 	touch $@
 
-# mutmut needs a newer click than MkDocs' live reload allows: see requirements-mutation.txt.
+# mutmut needs a newer click than the site's environment pins: see requirements-mutation.txt.
 mutation: .venv-mutation/.installed
 	.venv-mutation/bin/python -m benchmarks.mutation
 

@@ -1,6 +1,6 @@
 """Page speed: Lighthouse (mobile preset) on every page of the built site, against a control page.
 
-    SITE_URL=https://concept-lab.test/ .venv/bin/mkdocs build --strict   # any SITE_URL: the sitemap lists the pages
+    SITE_URL=https://concept-lab.test/ .venv/bin/properdocs build --strict   # any SITE_URL: the sitemap lists the pages
     (cd benchmarks/lighthouse && npm ci)             # Lighthouse 12.2.3, pinned for Node 20
     .venv/bin/python -m benchmarks.lighthouse        # --rounds 3 --site DIR --page PATH ... --check
 
@@ -8,7 +8,7 @@ Lighthouse's mobile preset simulates a slow phone from the host's own trace, so 
 differ between machines by 0.2 or more. Every page is therefore compared with a control measured
 in the same run: a page of stock Material for MkDocs (the version requirements.txt pins, no
 plugins, about 1,800 words and one code block), generated and built in a temporary folder with
-this venv's MkDocs. The theme's fonts are off (``font: false``) in the control as on the site:
+this venv's ProperDocs. The theme's fonts are off (``font: false``) in the control as on the site:
 on a closed network Google Fonts cannot load.
 
 The pages are the built site's sitemap (redirect stubs left out), so new pages are measured
@@ -144,8 +144,8 @@ def build_control(folder: Path) -> Path:
     (folder / "docs" / "index.md").write_text(control_markdown(), encoding="utf-8")
     (folder / "mkdocs.yml").write_text(CONTROL_CONFIG, encoding="utf-8")
     site = folder / "site"
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(folder / "mkdocs.yml"),
-                    "-d", str(site)], check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "--quiet", "-f", str(folder / "mkdocs.yml"),
+                    "-d", str(site)], check=True)
     return site
 
 
@@ -265,7 +265,7 @@ def main() -> int:
     args = parser.parse_args()
 
     if not (args.site / "index.html").is_file():
-        raise SystemExit(f"{args.site} is not a built site: run `.venv/bin/mkdocs build --strict` first")
+        raise SystemExit(f"{args.site} is not a built site: run `.venv/bin/properdocs build --strict` first")
     if not args.page and not sitemap_paths(args.site):
         raise SystemExit(f"{args.site}/sitemap.xml lists no pages: build with a SITE_URL "
                          "(e.g. SITE_URL=https://concept-lab.test/), or name pages with --page")

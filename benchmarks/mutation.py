@@ -12,7 +12,7 @@ equivalent ones are listed in EQUIVALENT below, each with the reason; any other 
 is reported as unexplained. The score is killed / (total - equivalent), per module.
 
 Results go to benchmarks/results/mutation.json; `python -m benchmarks.report` puts the scores
-in the README. mutmut 3.8.1 needs click >= 8.4.2, which breaks MkDocs' live reload, so it
+in the README. mutmut 3.8.1 needs click >= 8.4.2, newer than the site's environment pins, so it
 runs in a virtual environment of its own (requirements-mutation.txt), never in `make test`.
 """
 

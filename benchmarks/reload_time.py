@@ -1,17 +1,17 @@
-"""Measure an author's edit-to-reload time under `mkdocs serve` (budget: 2 s on 2 cores).
+"""Measure an author's edit-to-reload time under `properdocs serve` (budget: 2 s on 2 cores).
 
-Starts `mkdocs serve --livereload` on a free port, waits for the first build, then saves a
+Starts `properdocs serve --livereload` on a free port, waits for the first build, then saves a
 Markdown page again and again (appending and removing an HTML comment) and times, each time:
 
 * **reload**: from the save to the moment the server tells a waiting browser to reload (the
-  long-poll `/livereload/<epoch>/<id>` request that MkDocs' injected script makes returns);
+  long-poll `/livereload/<epoch>/<id>` request that the server's injected script makes returns);
 * **page**: from the save until the edited page itself has been served (the server holds
   requests until the rebuild is done), which is what the author sees;
 * **rebuild**: from the server's "Detected file changes" to its "Reloading browsers" log line
-  (MkDocs' "Documentation built in" line cannot be used: its log drops repeated messages).
+  (the "Documentation built in" line cannot be used: its log drops repeated messages).
 
 The page is restored byte for byte at the end. Lab executions and other caches are used as
-`mkdocs serve` uses them (warm after the first build). Results go to stdout; `--record` also
+`properdocs serve` uses them (warm after the first build). Results go to stdout; `--record` also
 writes benchmarks/results/reload_time.json. The load rule is every benchmark's
 (benchmarks/machine.py): a loaded machine is refused unless `--allow-loaded`.
 
@@ -56,15 +56,15 @@ def free_port() -> int:
 
 
 class Server:
-    """`mkdocs serve` in a subprocess, with its log collected line by line."""
+    """`properdocs serve` in a subprocess (of the project at ``root``), with its log collected line by line."""
 
-    def __init__(self, extra_args: list[str]) -> None:
+    def __init__(self, extra_args: list[str], root: Path = ROOT) -> None:
         self.port = free_port()
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        env.pop("CI", None)  # CI=true would re-run every lab on every rebuild
+        env = dict(os.environ)
+        env["LAB_EXECUTION"] = "cache"  # force would re-run every lab on every rebuild
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{self.port}", *extra_args],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "properdocs", "serve", "--livereload", "-a", f"127.0.0.1:{self.port}", *extra_args],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
         self.lines: list[str] = []
         self.arrivals: list[tuple[float, str]] = []  # when each log line was read
@@ -85,13 +85,13 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit("mkdocs serve exited:\n" + "\n".join(self.lines[-30:]))
+                raise SystemExit("properdocs serve exited:\n" + "\n".join(self.lines[-30:]))
             try:
                 self.get("", timeout=timeout)
                 return
             except OSError:
                 time.sleep(0.2)
-        raise SystemExit("mkdocs serve did not start in time")
+        raise SystemExit("properdocs serve did not start in time")
 
     def rebuilds(self, since: int) -> list[float]:
         """Durations of the rebuilds logged after log line ``since``: detected change to reload."""
@@ -112,9 +112,9 @@ class Server:
             self.process.kill()
 
 
-def page_url(page: Path) -> str:
-    """Directory URL of a page under docs/: a/b/index.md -> a/b/, a/b.md -> a/b/."""
-    uri = page.relative_to(ROOT / "docs").as_posix().removesuffix(".md")
+def page_url(page: Path, docs: Path = ROOT / "docs") -> str:
+    """Directory URL of a page under ``docs``: a/b/index.md -> a/b/, a/b.md -> a/b/."""
+    uri = page.relative_to(docs).as_posix().removesuffix(".md")
     return uri.removesuffix("index") if uri == "index" or uri.endswith("/index") else f"{uri}/"
 
 
@@ -126,7 +126,7 @@ def one_edit(server: Server, page: Path, url: str, content: bytes) -> dict[str, 
 
     def wait_for_reload() -> None:
         while int(server.get(f"livereload/{epoch}/{request}", timeout=EDIT_TIMEOUT_S)) <= int(epoch):
-            pass  # MkDocs answers an unchanged epoch after its poll timeout: ask again
+            pass  # the server answers an unchanged epoch after its poll timeout: ask again
         signalled["at"] = time.perf_counter()
 
     poller = threading.Thread(target=wait_for_reload, daemon=True)
@@ -153,7 +153,7 @@ def main() -> None:
     parser.add_argument("--page", default=DEFAULT_PAGE, help="Markdown page to edit (default: the concept page)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--serve-args", default="--dirty",
-                        help="extra arguments for `mkdocs serve` (default: --dirty, as `make serve` runs it)")
+                        help="extra arguments for `properdocs serve` (default: --dirty, as `make serve` runs it)")
     parser.add_argument("--record", action="store_true", help=f"write {RESULTS.relative_to(ROOT)}")
     machine.add_allow_loaded_flag(parser)
     args = parser.parse_args()
@@ -177,10 +177,11 @@ def main() -> None:
         page.write_bytes(original)
         server.stop()
     results = {
-        "benchmark": "save a Markdown page under `mkdocs serve --livereload`, time until the browser is told to reload",
+        "benchmark": "save a Markdown page under `properdocs serve --livereload`, time until the browser is told to reload",
         "budget_s": BUDGET_S,
         "machine": machine.finish(record),
         "page": args.page,
+        "server": "properdocs",
         "serve_args": args.serve_args,
         "repeats": args.repeats,
         **{key: machine.spread([round(run[key], 3) for run in runs]) for key in ("reload_s", "page_s", "rebuild_s")},

@@ -36,11 +36,14 @@ COMMANDS = {
     "vocab_scale": ".venv/bin/python -m benchmarks.vocab_scale",
     "linear_cross_entropy": ".venv/bin/python -m benchmarks.linear_cross_entropy",
     "reload_time": ".venv/bin/python -m benchmarks.reload_time --record",
+    "course_scale": ".venv/bin/python -m benchmarks.course_scale",
 }
 
 
-def load(name: str) -> dict:
-    return json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+def load(name: str) -> dict | None:
+    """The recorded results, or None for a benchmark never recorded (its line says so)."""
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def _spread_s(spread: dict[str, float]) -> str:
@@ -145,7 +148,7 @@ def reload_time(results: dict[str, Any]) -> str:
     what = "Edit to reload (`benchmarks/reload_time.py`"
     if reason := withheld_reason(results):
         return withheld_notice(what + ")", reason, COMMANDS["reload_time"])
-    serve = " ".join(["mkdocs serve --livereload", results["serve_args"]]).strip()
+    serve = " ".join([results["server"], "serve --livereload", results["serve_args"]]).strip()
     return (
         f"{what}, {results['repeats']} saves of `{results['page']}` under `{serve}`; "
         f"{machine_summary(results['machine'])}): save to the browser's reload signal "
@@ -169,6 +172,36 @@ def mutation(results: dict[str, Any]) -> str:
     )
 
 
+def course_scale(results: dict[str, Any] | None) -> str:
+    """The course-scale table (benchmarks/course_scale.py) and its targets at the largest N."""
+    what = "Course scale (`benchmarks/course_scale.py`"
+    if results is None:
+        return withheld_notice(what + ")", "not recorded yet", COMMANDS["course_scale"])
+    if reason := withheld_reason(results):
+        return withheld_notice(what + ")", reason, COMMANDS["course_scale"])
+    rows = "\n".join(
+        f"| {size['concepts']} | {size['pages']} | {size['cold_s']:.1f} | {_spread_s(size['warm_s'])} | "
+        f"{size['warm_ms_per_page']:.1f} | {size['reload_s']['median']:.2f} | {size['peak_mib']:,.0f} |"
+        for size in results["sizes"]
+    )
+    largest, targets = results["sizes"][-1], results["targets"]
+    per_page = [size["warm_ms_per_page"] for size in results["sizes"]]
+    verdicts = [
+        f"warm build {largest['warm_s']['median']:.1f} s against {targets['warm_s']:g} s "
+        f"({'met' if largest['warm_s']['median'] <= targets['warm_s'] else 'missed'})",
+        f"edit to reload {largest['reload_s']['median']:.2f} s against {targets['reload_s']:g} s "
+        f"({'met' if largest['reload_s']['median'] <= targets['reload_s'] else 'missed'})",
+        "warm cost per page " + ("flat or falling" if per_page[-1] <= 1.1 * per_page[0] else
+                                 f"rising, {per_page[0]:.1f} to {per_page[-1]:.1f} ms"),
+    ]
+    return (
+        f"{what}: N synthetic concepts, each an overview, a part and a lab from `templates/`, added to a copy; "
+        f"{machine_summary(results['machine'])}). At N = {largest['concepts']}: {'; '.join(verdicts)}.\n\n"
+        "| concepts | pages | cold build s | warm build s | warm ms per page | edit to reload s | peak MiB |\n"
+        f"|---|---|---|---|---|---|---|\n{rows}"
+    )
+
+
 SECTIONS = {
     "lighthouse": page_speed,
     "build_time": build_time,
@@ -177,6 +210,7 @@ SECTIONS = {
     "linear_cross_entropy": linear_cross_entropy,
     "reload_time": reload_time,
     "mutation": mutation,
+    "course_scale": course_scale,
 }
 
 
@@ -184,7 +218,7 @@ def withheld() -> list[str]:
     """The results files the README does not publish."""
     # mutation scores count killed mutants, which the machine's load cannot change
     reasons = {"lighthouse": page_speed_reason, "mutation": lambda results: None}
-    return [name for name in SECTIONS if reasons.get(name, withheld_reason)(load(name))]
+    return [name for name in SECTIONS if load(name) is None or reasons.get(name, withheld_reason)(load(name))]
 
 
 def render() -> str:

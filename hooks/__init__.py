@@ -6,8 +6,12 @@ their own under ``tests/hooks/`` (``tests/hooks/test_site_build.py`` builds a sm
 all of them together). Where one hook must run before another, its adapter says so with
 ``event_priority``; the order of the list in ``mkdocs.yml`` does not matter.
 
-* ``concepts.py``: concept front matter, citations, template context (adapter ``concepts_hook.py``);
-* ``labs.py``: find labs (``docs/**/labs/*.py``), execute them, cache the executed notebooks;
+* ``concepts.py``: concept front matter (domain, phase and next steps derived from the folder,
+  ``docs/course.yml`` and the other concepts), citations, template context; ``course_nav.py``:
+  the navigation's domains, concepts, parts and labs, from the content tree (adapter ``concepts_hook.py``);
+* ``labs.py``: find labs (``docs/**/labs/*.py``), execute them, cache the executed notebooks in
+  the lab store (``lab_store.py``, the one owner of the ``.cache/labs/`` layout); the names a lab
+  and the build share (cell tags, figure metadata, variants) are in ``snippets/labkit.py``;
   ``lab_outputs.py`` makes what a lab publishes from that: its results (``lab_results.py``, read
   by the ``lab`` macro), its page (``lab_pages.py``: the cell-tag contract), its figures
   (``figures.py``) and its download (``downloads.py``) (adapter ``labs_hook.py``);
@@ -24,6 +28,14 @@ all of them together). Where one hook must run before another, its adapter says 
   ``python3 -m hooks.site_url`` checks the environment without MkDocs);
 * ``search_text.py``: code kept out of the search index, and its formulas as plain text
   (adapter ``search_text_hook.py``);
+* ``page_assets.py``: a feature's scripts and stylesheets (``extra.page_assets`` in ``mkdocs.yml``)
+  load only on the pages that use it: whatever renders the feature calls
+  ``page_assets.use(page, "<feature>")`` (adapter ``page_assets_hook.py``; ``overrides/main.html``
+  links the files);
+* ``quiz.py``: "Check yourself", questions written as data beside a page (``<page>.questions.yml``),
+  their numbers computed by ``snippets/``, shown by the ``check_yourself`` macro;
+* ``citation.py`` and ``page_history.py``: "Cite this page" (the ``cite_this_page`` macro), a BibTeX
+  entry dated by the page's last change in git, left undated when a shallow clone cannot know it;
 * ``gap_explorer.py``: the overview's interactive figure, and ``macros.py``: the variables and
   macros pages call (loaded by mkdocs-macros-plugin).
 """

@@ -1,9 +1,9 @@
 """MkDocs adapter for hooks/concepts.py: validate concept pages, cite, and hand the theme its context.
 
-On every build this reads each concept page once (``on_files``), appends citation footnotes
+On every build this reads each concept page once and derives the navigation's domains from the
+content tree (``on_files``, ``hooks/course_nav.py``), appends citation footnotes
 (``on_page_markdown``), lists the template-rendered sections in the table of contents
-(``on_page_content``), checks that each concept sits in the nav under its domain (``on_nav``) and
-gives ``overrides/`` a ready-made ``concept`` (``on_page_context``). Errors become PluginErrors
+(``on_page_content``) and gives ``overrides/`` a ready-made ``concept`` (``on_page_context``). Errors become PluginErrors
 that name the page and the field.
 """
 
@@ -21,6 +21,8 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modu
     sys.path.insert(0, str(ROOT))
 
 from hooks import concepts as c  # noqa: E402
+from hooks import course_nav  # noqa: E402
+from hooks.labs import LabError  # noqa: E402
 
 _concepts: dict[str, c.Concept] = {}
 _references: dict[str, c.Reference] = {}
@@ -43,7 +45,9 @@ def on_files(files: Files, config) -> Files:
     try:
         _references = c.load_references(config["docs_dir"])
         _concepts = c.read_concepts(config["docs_dir"], _references)
-    except ValueError as error:
+        if config["nav"]:
+            config["nav"] = course_nav.with_domains(config["nav"], course_nav.domains_nav(_concepts, config["docs_dir"]))
+    except (ValueError, LabError) as error:
         raise PluginError(str(error)) from None
     _chapter_of = {part.src_uri: concept for concept in _concepts.values() for part in concept.parts}
     _replaces = _legacy_urls(config)
@@ -51,19 +55,6 @@ def on_files(files: Files, config) -> Files:
     if missing:
         raise PluginError(f"{missing[0]}: concept page is excluded from the build")
     return files
-
-
-def on_nav(nav, config, files):
-    """A concept page sits in the nav under a section named after its domain."""
-    for page in nav.pages:
-        concept = _concepts.get(page.file.src_uri)
-        if concept is not None and concept.domain not in [section.title for section in page.ancestors]:
-            sections = " > ".join(s.title for s in reversed(page.ancestors)) or "the top level"
-            raise PluginError(
-                f"{concept.src_uri}: front matter field 'concept.domain' is {concept.domain!r}, "
-                f"but mkdocs.yml's nav puts the page under {sections}"
-            )
-    return nav
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

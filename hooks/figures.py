@@ -32,14 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from hooks.labs import LabError
+from snippets.labkit import FIGURE_METADATA_KEY, FIGURE_TAG, PRIMARY_VARIANT, VARIANT_NAMES, VARIANTS_ENV
 
-FIGURE_TAG = "figure:"
-METADATA_KEY = "lab_figure"  # as in snippets.plotting
-VARIANTS = ("desktop-light", "desktop-dark", "phone-light", "phone-dark")
-PRIMARY = "desktop-light"
 #: Material's layout breakpoint: below 720 px the content column is at most 687 px, 343 px at 375.
 PHONE_MEDIA = "(max-width: 44.9375em)"
-SUFFIX = {"desktop-light": "", "desktop-dark": "-dark", "phone-light": "-phone", "phone-dark": "-phone-dark"}
+#: File name suffix of each variant: the primary has none ("-dark", "-phone", "-phone-dark").
+SUFFIX = {v: "".join(f"-{part}" for part in v.split("-") if part not in PRIMARY_VARIANT.split("-")) for v in VARIANT_NAMES}
 _SVG_SIZE = re.compile(r"<svg\b[^>]*?\bwidth=\"([\d.]+)(pt|px)?\"[^>]*?\bheight=\"([\d.]+)(pt|px)?\"", re.S)
 _PX_PER = {"pt": 4 / 3, "px": 1.0, None: 1.0}
 
@@ -64,13 +62,13 @@ class LabFigure:
         return svg_size(self.svgs[variant])
 
     def files(self) -> dict[str, bytes]:
-        return {self.filename(v): self.svgs[v] for v in VARIANTS}
+        return {self.filename(v): self.svgs[v] for v in VARIANT_NAMES}
 
     def to_manifest(self) -> dict[str, Any]:
         return {
             "alt": self.alt,
             "variants": {v: {"file": self.filename(v), "width": self.size(v)[0], "height": self.size(v)[1]}
-                         for v in VARIANTS},
+                         for v in VARIANT_NAMES},
         }
 
 
@@ -109,7 +107,7 @@ def extract_figures(nb: Any, lab: str) -> dict[str, LabFigure]:
             raise FigureError(f"Lab {lab}: figure name {name!r} is used by more than one cell")
         figure = LabFigure(lab, name, alt="")
         for output in cell.get("outputs", []):
-            data, meta = output.get("data", {}), output.get("metadata", {}).get(METADATA_KEY)
+            data, meta = output.get("data", {}), output.get("metadata", {}).get(FIGURE_METADATA_KEY)
             if "image/svg+xml" not in data and "image/png" not in data:
                 continue
             if not meta or "image/svg+xml" not in data:
@@ -118,15 +116,15 @@ def extract_figures(nb: Any, lab: str) -> dict[str, LabFigure]:
                     "variant; draw it with snippets.plotting.show_figure"
                 )
             variant, svg = meta.get("variant"), data["image/svg+xml"]
-            if variant not in VARIANTS or variant in figure.svgs:
+            if variant not in VARIANT_NAMES or variant in figure.svgs:
                 raise FigureError(f"Lab {lab}: cell {index} displayed variant {variant!r} unexpectedly or twice")
             figure.svgs[variant] = ("".join(svg) if isinstance(svg, list) else svg).encode("utf-8")
             figure.alt = str(meta.get("alt", "")).strip()
-        missing = [v for v in VARIANTS if v not in figure.svgs]
+        missing = [v for v in VARIANT_NAMES if v not in figure.svgs]
         if missing:
             raise FigureError(
                 f"Lab {lab}: cell {index} tagged {FIGURE_TAG}{name} lacks the variants {missing}; the build draws "
-                "all four (LAB_FIGURE_VARIANTS=all) with snippets.plotting.show_figure"
+                f"all four ({VARIANTS_ENV}=all) with snippets.plotting.show_figure"
             )
         if not figure.alt:
             raise FigureError(f"Lab {lab}: figure {name!r} has no alternative text")
@@ -205,7 +203,7 @@ def primary_variant_only(nb: Any) -> Any:
     for cell in out.cells:
         if any(t.startswith(FIGURE_TAG) for t in _tags(cell)):
             cell["outputs"] = [o for o in cell.get("outputs", []) if not _is_image(o)
-                               or o.get("metadata", {}).get(METADATA_KEY, {}).get("variant") == PRIMARY]
+                               or o.get("metadata", {}).get(FIGURE_METADATA_KEY, {}).get("variant") == PRIMARY_VARIANT]
     return out
 
 
@@ -265,7 +263,7 @@ def upgrade_figure_images(page_html: str, page_url: str, manifests: dict[str, di
             return match[0]
         folder, _, filename = _normalise(page_dir + src).rpartition("/")
         entry = next((e for e in manifests.get(folder, {}).values()
-                      if e["variants"][PRIMARY]["file"] == filename), None)
+                      if e["variants"][PRIMARY_VARIANT]["file"] == filename), None)
         if entry is None:
             return match[0]
         alt = _ALT.search(match[0])

@@ -18,12 +18,12 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modu
     sys.path.insert(0, str(ROOT))
 
 from hooks.figures import defer_lightbox, load_manifests, upgrade_figure_images  # noqa: E402
-from hooks.labs import lab_cache_dir  # noqa: E402
+from hooks.lab_store import LabStore  # noqa: E402
 
 
 @event_priority(50)  # after the labs have run (on_files), before the glightbox plugin (priority 0)
 def on_page_content(html: str, page, config, files) -> str:
-    manifests = load_manifests(lab_cache_dir(Path(config.config_file_path).parent) / "figures")
+    manifests = load_manifests(LabStore.of_project(Path(config.config_file_path).parent).figures_dir)
     return upgrade_figure_images(html, page.url, manifests)
 
 

@@ -30,11 +30,9 @@ import copy
 import re
 from typing import Any
 
-from hooks.lab_results import RESULTS_TAG
 from hooks.labs import LabError
+from snippets.labkit import FOLD_TAG, PROSE_TAG, RESULTS_MIME, RESULTS_TAG
 
-PROSE_TAG = "prose"
-FOLD_TAG = "fold"
 FOLD_SUMMARY = "Show code"
 
 _DIV = re.compile(r"<(/?)div\b[^>]*>")
@@ -84,7 +82,7 @@ def page_notebook(nb: Any, lab: str) -> Any:
                 continue
             cell = new_markdown_cell(text, metadata={"tags": tags}, id=cell.get("id", f"cell-{index}"))
         elif RESULTS_TAG in tags:
-            cell["outputs"] = [o for o in cell.get("outputs", []) if "application/json" not in o.get("data", {})]
+            cell["outputs"] = [o for o in cell.get("outputs", []) if RESULTS_MIME not in o.get("data", {})]
             if FOLD_TAG not in tags:
                 cell["metadata"]["tags"] = [*tags, FOLD_TAG]
         cells.append(cell)

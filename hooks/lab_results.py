@@ -17,9 +17,9 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from hooks.labs import LABS_FOLDER, LabError, lab_cache_dir
-
-RESULTS_TAG = "results"
+from hooks.lab_store import LabStore
+from hooks.labs import LABS_FOLDER, LabError
+from snippets.labkit import RESULTS_MIME, RESULTS_TAG
 
 
 class LabResultsError(ValueError):
@@ -32,11 +32,11 @@ def extract_results(nb: Any, lab_name: str) -> dict[str, Any]:
     for index, cell in enumerate(nb.cells):
         if RESULTS_TAG in cell.get("metadata", {}).get("tags", []):
             for output in cell.get("outputs", []):
-                if "application/json" in output.get("data", {}):
-                    found.append((index, output["data"]["application/json"]))
+                if RESULTS_MIME in output.get("data", {}):
+                    found.append((index, output["data"][RESULTS_MIME]))
     if len(found) != 1:
         raise LabError(
-            f"Lab {lab_name}: expected exactly one cell tagged {RESULTS_TAG!r} displaying application/json, "
+            f"Lab {lab_name}: expected exactly one cell tagged {RESULTS_TAG!r} displaying {RESULTS_MIME}, "
             f"found {len(found)}"
         )
     index, results = found[0]
@@ -48,14 +48,6 @@ def extract_results(nb: Any, lab_name: str) -> dict[str, Any]:
 def results_json(results: dict[str, Any]) -> bytes:
     """The saved form: sorted keys, no NaN, one trailing newline (stable bytes)."""
     return (json.dumps(results, indent=2, sort_keys=True, allow_nan=False) + "\n").encode("utf-8")
-
-
-def results_dir(project_dir: str | Path) -> Path:
-    return lab_cache_dir(project_dir) / "results"
-
-
-def results_path(saved_dir: Path, lab_key: str) -> Path:
-    return saved_dir / f"{lab_key}.json"
 
 
 def resolve_lab_key(name: str, page_src_uri: str, saved_dir: Path) -> str:
@@ -85,9 +77,9 @@ def lab_results(name: str, page_src_uri: str, project_dir: str | Path) -> dict[s
     A missing lab or key raises :class:`LabResultsError` naming the lab, the key path and the
     choices.
     """
-    saved = results_dir(project_dir)
-    key = resolve_lab_key(name, page_src_uri, saved)
-    path = results_path(saved, key)
+    store = LabStore.of_project(project_dir)
+    key = resolve_lab_key(name, page_src_uri, store.results_dir)
+    path = store.results(key)
     if not path.is_file():
         folder = path.parent
         known = sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []

@@ -8,10 +8,17 @@ path from it.
 * **Execute** with nbclient in a fresh kernel, one BLAS thread, the repository root as working
   directory (labs ``import snippets....`` as the tests do). An exception names the lab file,
   the cell (index, source line and first line of code) and the error (:class:`LabError`).
-* **Cache** the executed notebook under ``<cache>/store/<key>/`` by :func:`cache_key`: a hash
-  of the lab's source, every ``snippets/*.py`` module it imports (transitively), the versions of
-  the numeric packages and the source of this module, which is what turns a lab into an
-  executed notebook. ``fresh=True`` (CI) ignores the cache.
+* **Cache** the executed notebook in the lab store (``hooks/lab_store.py``) by :func:`cache_key`: a
+  hash of what decides the executed notebook's bytes, and nothing else: the lab's source, every
+  ``snippets/*.py`` module it imports (transitively), the Python and numeric package versions,
+  the kernel environment, the nbclient options and :data:`EXECUTION_FORMAT`.
+* **Policy**, the ``LAB_EXECUTION`` setting (:class:`LabExecution`): ``cache`` (the default) runs
+  a lab only when the store has no execution for its key; ``force`` runs every lab (``.ci/run``,
+  and the GitHub workflow on pushes to main); ``off`` runs none and publishes each lab's most
+  recent stored execution, even one whose inputs have changed since, so that editing a snippet
+  does not wait for the labs. A lab that was never executed stops an ``off`` build, naming it:
+  its page, figures and the numbers other pages quote exist only as outputs of a run, and a
+  page must not show a number no code computed.
 
 This module does not import MkDocs; ``hooks/labs_hook.py`` wires it into the build.
 """
@@ -19,11 +26,14 @@ This module does not import MkDocs; ``hooks/labs_hook.py`` wires it into the bui
 from __future__ import annotations
 
 import ast
+import enum
 import functools
 import hashlib
+import json
 import os
 import posixpath
 import re
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,14 +41,21 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from hooks.lab_store import LabStore, write_if_changed
+from snippets.labkit import ALL_VARIANTS, VARIANTS_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS_DIR = ROOT / "snippets"
 LABS_FOLDER = "labs"
 CELL_TIMEOUT_S = 300
 #: Packages whose versions enter the cache key: an upgrade can change a lab's numbers.
 KEY_PACKAGES = ("numpy", "scipy", "matplotlib", "scikit-learn", "ipykernel", "nbclient", "jupytext")
-#: The code that turns a lab into the executed notebook the cache stores.
-MACHINERY = (Path(__file__),)
+#: Bump by hand when :func:`execute_lab` changes what it writes into an executed notebook
+#: (cell ids, metadata, ...), so that every stored execution is made again. Edits that leave
+#: those bytes alone (comments, error messages, the cache policy) keep the store.
+EXECUTION_FORMAT = 1
+#: How nbclient runs a lab (the timeout is not here: it decides whether a run finishes, not its bytes).
+NBCLIENT_OPTIONS = {"kernel_name": "python3", "allow_errors": False, "record_timing": False}
 #: Kernel environment: one BLAS thread per lab (labs run side by side, and results then
 #: do not depend on the thread count), stable hashing, no GUI backend surprises.
 KERNEL_ENV = {
@@ -47,23 +64,33 @@ KERNEL_ENV = {
     "MKL_NUM_THREADS": "1",
     "PYTHONHASHSEED": "0",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    "LAB_FIGURE_VARIANTS": "all",  # snippets.plotting.show_figure draws every variant the site publishes
+    VARIANTS_ENV: ALL_VARIANTS,  # snippets.plotting.show_figure draws every variant the site publishes
 }
 _SNIPPET_IMPORT = re.compile(r"^snippets(?:\.(\w+))?")
 
 
-def lab_cache_dir(project_dir: str | Path) -> Path:
-    """Where a site's labs are cached: ``.cache/labs`` beside its ``mkdocs.yml``."""
-    return Path(project_dir) / ".cache" / "labs"
-
-
-def running_in_ci() -> bool:
-    """``CI=true``: every lab runs fresh, whatever the cache holds."""
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 class LabError(Exception):
     """A lab failed to execute or broke a build convention."""
+
+
+class LabExecution(enum.Enum):
+    """When a build executes a lab (the ``LAB_EXECUTION`` setting; see the module docstring)."""
+
+    CACHE = "cache"
+    FORCE = "force"
+    OFF = "off"
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> LabExecution:
+        """``LAB_EXECUTION`` from the environment; unset or empty means ``cache``."""
+        value = (os.environ if environ is None else environ).get("LAB_EXECUTION", "").strip().lower()
+        if not value:
+            return cls.CACHE
+        try:
+            return cls(value)
+        except ValueError:
+            choices = ", ".join(policy.value for policy in cls)
+            raise LabError(f"LAB_EXECUTION={value!r} is not a lab execution policy; choose one of: {choices}") from None
 
 
 @dataclass(frozen=True)
@@ -133,7 +160,7 @@ def imported_modules(source: str, filename: str) -> set[str]:
     return set(_imported_modules(source, filename))
 
 
-@functools.lru_cache(maxsize=512)  # `mkdocs serve` rebuilds: parse each version of a file once
+@functools.lru_cache(maxsize=512)  # `properdocs serve` rebuilds: parse each version of a file once
 def _imported_modules(source: str, filename: str) -> frozenset[str]:
     try:
         tree = ast.parse(source, filename=filename)
@@ -177,13 +204,22 @@ def _package_versions() -> str:
     return ";".join(versions)
 
 
-def cache_key(lab_path: Path, snippets_dir: Path = SNIPPETS_DIR, machinery: Iterable[Path] = MACHINERY) -> str:
-    """SHA-256 over the lab source, every snippet it imports, package versions and the machinery's source."""
+def execution_settings() -> str:
+    """What, besides the lab and its snippets, decides the bytes of an executed notebook."""
+    return json.dumps({
+        "format": EXECUTION_FORMAT,
+        "python": "%d.%d" % sys.version_info[:2],
+        "packages": _package_versions(),
+        "kernel_env": KERNEL_ENV,
+        "nbclient": NBCLIENT_OPTIONS,
+    }, sort_keys=True)
+
+
+def cache_key(lab_path: Path, snippets_dir: Path = SNIPPETS_DIR) -> str:
+    """SHA-256 over the lab source, every snippet it imports and the :func:`execution_settings`."""
     source = lab_path.read_bytes()
     digest = hashlib.sha256()
-    for path in machinery:
-        digest.update(b"\0machinery\0" + path.read_bytes())
-    digest.update(_package_versions().encode())
+    digest.update(b"\0settings\0" + execution_settings().encode())
     digest.update(b"\0lab\0" + source)
     for dep in snippet_dependencies(source.decode("utf-8"), str(lab_path), snippets_dir):
         digest.update(b"\0" + dep.name.encode() + b"\0" + dep.read_bytes())
@@ -210,6 +246,25 @@ def _cell_location(lab_path: Path, nb: Any, index: int) -> tuple[int | None, str
     return None, first
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FRAME = re.compile(r"Cell In\[\d+\], line (\d+)")
+
+
+def _failing_line(lab_path: Path, cell: Any, cell_line: int | None) -> tuple[int | None, str] | None:
+    """Line in the .py source and text of the cell's line the traceback blames (its first frame in the cell)."""
+    frames = [output for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    traceback = _ANSI.sub("", "\n".join(frames[0].get("traceback", []))) if frames else ""
+    match = _CELL_FRAME.search(traceback)
+    source = cell.source.splitlines()
+    if not match or not 1 <= int(match[1]) <= len(source):
+        return None
+    text = source[int(match[1]) - 1].strip()
+    lines = lab_path.read_text(encoding="utf-8").splitlines()
+    start = (cell_line or 1) - 1
+    number = next((n for n, line in enumerate(lines[start:], start=start + 1) if line.strip() == text), None)
+    return number, text
+
+
 def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT_S, log_path: Path | None = None) -> Any:
     """Execute a jupytext lab with nbclient and return the executed notebook.
 
@@ -232,9 +287,7 @@ def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT
     client = NotebookClient(
         nb,
         timeout=timeout,
-        kernel_name="python3",
-        allow_errors=False,
-        record_timing=False,  # no timestamps in the output: identical inputs, identical bytes
+        **NBCLIENT_OPTIONS,  # record_timing=False: no timestamps, so identical inputs give identical bytes
         resources={"metadata": {"path": str(cwd)}},
         on_cell_execute=on_cell_execute,
     )
@@ -250,12 +303,14 @@ def execute_lab(lab_path: Path, *, cwd: Path = ROOT, timeout: int = CELL_TIMEOUT
             raise LabError(f"Lab {_display(lab_path)} failed before its first cell: {exc}") from exc
         cell = nb.cells[index]
         line, first = _cell_location(lab_path, nb, index)
-        where = f"line {line}" if line else "source line unknown"
+        failing = _failing_line(lab_path, cell, line)
+        if failing and failing[0]:
+            where = f"line {failing[0]}: `{failing[1]}` (cell {index}, from line {line})"
+        else:
+            where = f"cell {index}, " + (f"line {line}: `{first}`" if line else f"source line unknown: `{first}`")
         last_line = (str(exc).strip().splitlines() or [""])[-1]
         detail = _error_summary(cell) or f"{type(exc).__name__}: {last_line}"
-        raise LabError(
-            f"Lab {_display(lab_path)} failed in cell {index} ({where}: `{first}`): {detail}"
-        ) from None
+        raise LabError(f"Lab {_display(lab_path)} failed at {where}: {detail}") from None
     except Exception as exc:  # kernel died, could not start, ...
         raise LabError(
             f"Lab {_display(lab_path)} could not be executed: {type(exc).__name__}: {exc} "
@@ -281,38 +336,57 @@ def _display(path: Path) -> str:
 # ------------------------------------------------------------------ cache
 
 
-def write_if_changed(path: Path, content: bytes) -> None:
-    """Write atomically, and not at all if the file already holds ``content`` (its mtime stays)."""
-    if path.is_file() and path.read_bytes() == content:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(content)
-    tmp.replace(path)
-
-
 @dataclass
 class Execution:
-    """What :func:`run_lab` did: the executed notebook as text, its cache key, and how long it ran (None: cached)."""
+    """What :func:`run_lab` did: the executed notebook as text, its cache key, how long it ran
+    (None: taken from the store) and whether it was made from older inputs (``off`` only)."""
 
     text: str
     key: str
     seconds: float | None
+    stale: bool = False
+
+    def describe(self) -> str:
+        if self.seconds is not None:
+            return f"executed in {self.seconds:.1f} s"
+        return "stored run of older inputs (LAB_EXECUTION=off)" if self.stale else "cached"
 
 
-def run_lab(lab: Lab, cache_dir: Path, *, fresh: bool) -> Execution:
-    """Execute ``lab`` (or reuse its cached execution) and return the executed notebook's text."""
+def run_lab(lab: Lab, store: LabStore, *, policy: LabExecution) -> Execution:
+    """Execute ``lab``, or reuse a stored execution as ``policy`` allows; return the executed notebook's text.
+
+    ``Execution.key`` is the key of the execution returned: under ``off`` it may be an older one.
+    """
     import nbformat
 
     key = cache_key(lab.source)
-    store = cache_dir / "store" / lab.key / f"{key[:20]}.ipynb"  # one folder per lab: stale runs go
-    if store.is_file() and not fresh:
-        return Execution(store.read_text(encoding="utf-8"), key, None)
+    stored_run = store.execution(lab.key, key)
+    if stored_run.is_file() and policy is not LabExecution.FORCE:
+        return Execution(stored_run.read_text(encoding="utf-8"), key, None)
+    if policy is LabExecution.OFF:
+        stored = store.executions(lab.key)
+        if not stored:
+            raise LabError(
+                f"Lab {_display(lab.source)} has never been executed here, and LAB_EXECUTION=off runs no lab: "
+                f"its page and the numbers pages quote from it need one run. Build once with LAB_EXECUTION=cache."
+            )
+        return Execution(stored[0].read_text(encoding="utf-8"), stored[0].stem, None, stale=True)
     start = time.perf_counter()
-    nb = execute_lab(lab.source, log_path=cache_dir / "logs" / f"{lab.key}.kernel.log")
+    nb = execute_lab(lab.source, log_path=store.kernel_log(lab.key))
     seconds = time.perf_counter() - start
     text = nbformat.writes(nb)
-    for stale in store.parent.glob("*.ipynb"):
+    for stale in store.executions(lab.key):
         stale.unlink()
-    write_if_changed(store, text.encode("utf-8"))
+    write_if_changed(stored_run, text.encode("utf-8"))
     return Execution(text, key, seconds)
+
+
+def store_keys(docs_dir: Path = ROOT / "docs") -> list[tuple[str, str]]:
+    """``(lab key, cache key)`` of every lab under ``docs_dir``: what a store needs for ``cache`` to run none."""
+    labs = find_labs((path.relative_to(docs_dir).as_posix(), path) for path in docs_dir.rglob("*.py"))
+    return [(lab.key, cache_key(lab.source)) for lab in labs]
+
+
+if __name__ == "__main__":  # `python -m hooks.labs`: the GitHub workflow keys its lab-store cache on this list
+    for lab_key, key in store_keys():
+        print(key, lab_key)

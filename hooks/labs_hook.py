@@ -2,7 +2,8 @@
 
 For every lab (``docs/**/labs/*.py``, see ``hooks/labs.py``), ``on_files``:
 
-1. executes it, or reuses its cached execution (labs run side by side; ``CI=true`` runs fresh);
+1. executes it, or reuses a stored execution, as ``LAB_EXECUTION`` says (``cache``, ``force``
+   or ``off``: ``hooks/labs.py``); labs run side by side;
 2. saves its results for the ``lab`` macro (``hooks/lab_results.py``);
 3. replaces the lab's ``.py`` File by ``<lab>.ipynb``: the page copy of the executed notebook
    (``hooks/lab_pages.py``), which mkdocs-jupyter (``include: ["labs/*.ipynb"]``) renders;
@@ -20,7 +21,6 @@ at the lab's ``.py``. A lab that fails stops the build with a message naming the
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import time
@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,13 +38,13 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modu
 from hooks.downloads import DownloadError  # noqa: E402
 from hooks.lab_outputs import LabOutputs, lab_outputs  # noqa: E402
 from hooks.lab_pages import fold_code  # noqa: E402
-from hooks.lab_results import results_path  # noqa: E402
-from hooks.labs import Lab, LabError, find_labs, lab_cache_dir, run_lab, running_in_ci, write_if_changed  # noqa: E402
+from hooks.lab_store import LabStore, write_if_changed  # noqa: E402
+from hooks.labs import Lab, LabError, LabExecution, find_labs, run_lab  # noqa: E402
 
-log = logging.getLogger("mkdocs.hooks.labs")
+log = get_plugin_logger("labs")  # the engine's own plugin logger (shown, and counted by --strict); prefix "labs: "
 
 _labs: dict[str, Lab] = {}  # page src_uri -> lab, for this build
-_outputs: dict[str, tuple[str, LabOutputs]] = {}  # lab key -> (execution key, outputs): `mkdocs serve` rebuilds
+_outputs: dict[str, tuple[str, LabOutputs]] = {}  # lab key -> (execution key, outputs): `properdocs serve` rebuilds
 
 
 @event_priority(100)  # before mkdocs-jupyter (priority 0), which wraps notebook files
@@ -53,34 +53,34 @@ def on_files(files: Files, config) -> Files:
     labs = find_labs((file.src_uri, file.abs_src_path) for file in files)
     if not labs:
         return files
-    cache = lab_cache_dir(Path(config.config_file_path).parent)
-    fresh = running_in_ci()
+    store = LabStore.of_project(Path(config.config_file_path).parent)
     start = time.perf_counter()
     try:
+        policy = LabExecution.from_environment()
         with ThreadPoolExecutor(max_workers=max(1, min(len(labs), os.cpu_count() or 1))) as pool:
-            runs = list(pool.map(lambda lab: run_lab(lab, cache, fresh=fresh), labs))
+            runs = list(pool.map(lambda lab: run_lab(lab, store, policy=policy), labs))
         for lab, run in zip(labs, runs):
             key, outputs = _outputs.get(lab.key, ("", None))
             if outputs is None or key != run.key:
                 outputs = lab_outputs(lab, run.text)
                 _outputs[lab.key] = (run.key, outputs)
-            write_if_changed(results_path(cache / "results", lab.key), outputs.results)
-            write_if_changed(cache / "figures" / f"{lab.key}.json", outputs.manifest)
-            write_if_changed(cache / "pages" / lab.page_uri, outputs.page)
+            write_if_changed(store.results(lab.key), outputs.results)
+            write_if_changed(store.manifest(lab.key), outputs.manifest)
+            write_if_changed(store.page(lab.key), outputs.page)
             # A real File with a src_dir, not File.generated: mkdocs-jupyter's wrapper recomputes
             # abs_src_path from src_dir.
             files.remove(files.get_file_from_path(lab.src_uri))
-            files.append(File(lab.page_uri, src_dir=str(cache / "pages"), dest_dir=config.site_dir,
+            files.append(File(lab.page_uri, src_dir=str(store.pages_dir), dest_dir=config.site_dir,
                               use_directory_urls=config.use_directory_urls))
             _labs[lab.page_uri] = lab
             files.append(File.generated(config, bundle_uri(lab), content=outputs.bundle))
             for figure in outputs.figures.values():
                 for filename, content in figure.files().items():
                     files.append(File.generated(config, f"{lab.figures_folder}/{filename}", content=content))
-            log.info("lab %s: %s", lab.key, "cached" if run.seconds is None else f"executed in {run.seconds:.1f} s")
+            log.info("%s: %s", lab.key, run.describe())
     except (LabError, DownloadError) as error:
         raise PluginError(str(error)) from None
-    log.info("labs: %d ready in %.1f s%s", len(labs), time.perf_counter() - start, " (CI: fresh)" if fresh else "")
+    log.info("%d ready in %.1f s (LAB_EXECUTION=%s)", len(labs), time.perf_counter() - start, policy.value)
     return files
 
 

@@ -1,7 +1,9 @@
 """Variables and macros for pages with ``render_macros: true`` (mkdocs-macros-plugin).
 
 Pages state numbers by computing them here at build time from the tested code in
-``snippets/``, never by typing them: ``{{ ls.optimal_logit_gap(10, 0.1) | round(3) }}``.
+``snippets/``, never by typing them: any module is ``snippets.<module>``
+(``{{ snippets.calibration.expected_calibration_error(p, y) | round(3) }}``,
+``hooks/snippet_modules.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
+from hooks import citation, page_assets, page_history, quiz  # noqa: E402
+from hooks.snippet_modules import SnippetModules  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
 from tools.results_tables import linear_cross_entropy_markdown, vocab_scale_markdown  # noqa: E402
@@ -68,6 +72,7 @@ def page_source(page) -> str:
 
 def define_env(env) -> None:
     _define_lab_macros(env)
+    env.variables["snippets"] = SnippetModules()
     env.variables["ls"] = label_smoothing
     env.variables["half"] = half_precision  # {{ half.float16_overflow_vocabulary(1.0) }}
     env.filter(vector)
@@ -77,6 +82,29 @@ def define_env(env) -> None:
     # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
     env.macro(lambda module: module_download_markdown(module, page_source(env.page), env.conf), "module_download")
     env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
+
+    @env.macro
+    def check_yourself() -> str:
+        """The page's questions, from ``<page>.questions.yml`` beside it (hooks/quiz.py)."""
+        source = page_source(env.page)
+        path = quiz.questions_file(Path(env.conf["docs_dir"]) / source)
+        questions = quiz.read_questions(path, env.variables["snippets"], source)
+        page_assets.use(env.page, "quiz")
+        return quiz.quiz_markdown(questions, page_key=source)
+
+    @env.macro
+    def cite_this_page() -> str:
+        """A "Cite this page" section: the page's BibTeX entry, copied with the code block's button."""
+        source = page_source(env.page)
+        name = posixpath.basename(posixpath.dirname(source)) if source.endswith("index.md") else Path(source).stem
+        entry = citation.bibtex_entry(
+            f"conceptlab:{name or 'home'}",
+            title=env.page.meta.get("title") or env.page.title,  # the nav may call it "Overview"
+            publisher=env.conf["site_name"],
+            url=getattr(env.page, "canonical_url", None),
+            changed=page_history.last_change(Path(env.conf["docs_dir"]) / source),
+        )
+        return f"## Cite this page {{: #cite-this-page }}\n\n```bibtex\n{entry}\n```\n"
 
     @env.macro
     def vocab_scale_results() -> dict:
@@ -111,12 +139,13 @@ def define_env(env) -> None:
         return "\n\n".join(sections)
 
     @env.macro
-    def domain_concepts(domain: str) -> str:
-        """The concepts of one domain as a Markdown list."""
-        concepts = catalog().get(domain)
+    def domain_concepts() -> str:
+        """On a domain's page (``domains/<domain>/index.md``), its concepts as a Markdown list."""
+        page = page_source(env.page)
+        concepts = [c for members in catalog().values() for c in members if c.domain_uri == page]
         if not concepts:
-            raise ValueError(f"domain_concepts: no concept page has domain {domain!r}; known: {sorted(catalog())}")
-        return concept_list(concepts, page_source(env.page))
+            raise ValueError(f"domain_concepts: {page} is not the index.md of a domain folder with concepts")
+        return concept_list(concepts, page)
 
     @env.macro
     def published_concepts() -> int:
@@ -208,11 +237,12 @@ def lab_figure_html(name: str, figure: str, page_src_uri: str, page_url: str, pr
                     alt: str | None = None) -> str:
     """The markup of figure ``figure`` of lab ``name``, for the page at ``page_url``."""
     from hooks.figures import figure_html, load_manifest
-    from hooks.lab_results import resolve_lab_key, results_dir
-    from hooks.labs import lab_cache_dir
+    from hooks.lab_results import resolve_lab_key
+    from hooks.lab_store import LabStore
 
-    key = resolve_lab_key(name, page_src_uri, results_dir(project_dir))
-    entry = _pick(load_manifest(lab_cache_dir(project_dir) / "figures" / f"{key}.json", name), figure,
+    store = LabStore.of_project(project_dir)
+    key = resolve_lab_key(name, page_src_uri, store.results_dir)
+    entry = _pick(load_manifest(store.manifest(key), name), figure,
                   f"Lab {name!r}: figure")
     page_dir = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
     base = posixpath.relpath(f"{posixpath.dirname(key)}/figures", page_dir.rstrip("/") or ".") + "/"

@@ -1,4 +1,4 @@
-"""Which pages a `mkdocs serve --dirty` rebuild must render again.
+"""Which pages a `properdocs serve --dirty` rebuild must render again.
 
 MkDocs' ``--dirty`` re-renders only the pages whose own source changed. That is right while an
 author edits Markdown, and wrong after any other edit: a snippet a page includes, a lab whose

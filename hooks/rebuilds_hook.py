@@ -1,4 +1,4 @@
-"""MkDocs adapter for ``hooks/rebuilds.py``: under `mkdocs serve --dirty`, a rebuild after an edit of
+"""MkDocs adapter for ``hooks/rebuilds.py``: under `properdocs serve --dirty`, a rebuild after an edit of
 anything but Markdown pages renders every page again, and a page a dirty rebuild does not render
 keeps the table of contents its last render made (other pages' hooks read it: a chapter's
 overview lists the sections of its parts). Every build also keeps the theme's compiled templates
@@ -11,6 +11,8 @@ import logging
 import sys
 import time
 from pathlib import Path
+
+from mkdocs.commands import build as build_command  # under ProperDocs, its own build module
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modules import as `hooks.*`
@@ -25,7 +27,7 @@ _tocs: dict = {}  # (site's mkdocs.yml, page src_uri) -> the table of contents i
 
 
 class _DirtyBuildNotice(logging.Filter):
-    """MkDocs warns on every dirty build, and strict mode turns that warning into a failure. The
+    """The build warns on every dirty build, and strict mode turns that warning into a failure. The
     caveat it states (stale navigation) is the one hooks/rebuilds.py documents: log it as info."""
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -37,7 +39,7 @@ class _DirtyBuildNotice(logging.Filter):
 def on_startup(command, dirty) -> None:
     global _dirty
     _dirty = dirty
-    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log = build_command.log  # the running engine's, whatever its name (properdocs.commands.build)
     if dirty and not any(isinstance(f, _DirtyBuildNotice) for f in build_log.filters):
         build_log.addFilter(_DirtyBuildNotice())
 

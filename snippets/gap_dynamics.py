@@ -15,6 +15,9 @@ so the gap gains about log 10 = 2.3 for every tenfold more steps.
 
 For ``lr <= 2`` the update is a non-decreasing map of ``g`` (its slope is at least ``1 - lr / 2``),
 so the smoothed gap climbs to g* without overshooting it.
+
+:func:`gap_probabilities` turns a gap back into what the model predicts: the softmax probability
+of the true class and of each other class.
 """
 
 from __future__ import annotations
@@ -57,6 +60,32 @@ def gap_loss(num_classes: int, alpha: float, gap: npt.ArrayLike) -> FloatArray:
     wrong_mass = alpha * (num_classes - 1) / num_classes
     return np.logaddexp(0.0, math.log(num_classes - 1) - g) + wrong_mass * g
 # --8<-- [end:gap_loss]
+
+
+def gap_probabilities(num_classes: int, gap: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Softmax of logits whose true class leads every other class by ``gap``.
+
+    ``p_true = 1 / (1 + (K - 1) exp(-g))`` and each wrong class gets ``exp(-g) p_true``, written
+    with the softplus of :func:`gap_loss` so that neither overflows nor loses the tail near 1.
+
+    Parameters
+    ----------
+    num_classes : int
+        K, at least 2.
+    gap : array_like
+        Finite gaps ``z_true - z_other`` in nats.
+
+    Returns
+    -------
+    (ndarray, ndarray) of float64, each the shape of ``gap``
+        The probability of the true class and that of each of the K - 1 other classes.
+    """
+    num_classes = _check_num_classes(num_classes)
+    g = np.asarray(gap, dtype=np.float64)
+    if not np.isfinite(g).all():
+        raise ValueError(f"gap must be finite, got {g[~np.isfinite(g)].flat[0]}")
+    log_p_true = -np.logaddexp(0.0, math.log(num_classes - 1) - g)
+    return np.exp(log_p_true), np.exp(log_p_true - g)
 
 
 # --8<-- [start:gap_trajectory]

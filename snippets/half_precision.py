@@ -104,3 +104,20 @@ def float16_overflow_vocabulary(
         middle = (low + high) // 2
         low, high = (low, middle) if overflows(middle) else (middle, high)
     return high
+
+
+def float16_overflow_range(
+    std: float,
+    num_positions: int = 1,
+    reduction: Literal["none", "mean", "sum"] = "none",
+    seeds: range = range(5),
+) -> tuple[int, int]:
+    """Smallest and largest :func:`float16_overflow_vocabulary` over several draws of the logits.
+
+    The threshold depends on the draw (the terms are random), so a page quotes this range
+    rather than one seed's value.
+    """
+    if len(seeds) == 0:
+        raise ValueError(f"seeds must not be empty, got {seeds!r}")
+    thresholds = [float16_overflow_vocabulary(std, num_positions, reduction, seed) for seed in seeds]
+    return min(thresholds), max(thresholds)

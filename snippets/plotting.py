@@ -21,7 +21,8 @@ the superscripts of log-axis ticks (0.7 of that) are 8.4 px.
 Deterministic: a fixed ``svg.hashsalt``, no ``Date`` metadata, fixed figure sizes (no tight
 bounding box), so a lab run twice gives the same bytes. Compact: text stays text
 (``svg.fonttype = "none"``). In a notebook opened outside the site build only the desktop,
-light variant is drawn; the build sets ``LAB_FIGURE_VARIANTS=all`` in the kernel.
+light variant is drawn; the build sets ``LAB_FIGURE_VARIANTS=all`` in the kernel (the names
+shared with the build are in ``snippets/labkit.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from snippets.labkit import ALL_VARIANTS, FIGURE_METADATA_KEY, LAYOUTS, RESULTS_MIME, SCHEME_NAMES, VARIANTS_ENV
 
 __all__ = [
     "DESKTOP_WIDTH_IN",
@@ -56,10 +59,6 @@ DESKTOP_WIDTH_IN = 6.8
 PHONE_WIDTH_IN = 3.2
 #: Smallest font size on any figure, in points (12 CSS px at the figure's own size).
 MIN_FONT_PT = 9.0
-#: Environment variable the site build sets so that every variant is drawn.
-VARIANTS_ENV = "LAB_FIGURE_VARIANTS"
-#: Output metadata key under which each displayed variant names itself.
-METADATA_KEY = "lab_figure"
 
 #: Colours by scheme. Backgrounds are Material's page backgrounds (white; slate #1e2129).
 #: Hues are Okabe & Ito (2008), darkened (light) or lightened (dark) where needed for 3:1.
@@ -129,7 +128,7 @@ class Variant:
         return (self.width, float(height))
 
 
-VARIANTS = tuple(Variant(layout, scheme) for layout in ("desktop", "phone") for scheme in ("light", "dark"))
+VARIANTS = tuple(Variant(layout, scheme) for layout in LAYOUTS for scheme in SCHEME_NAMES)
 
 
 def _style(scheme: str) -> dict[str, Any]:
@@ -236,9 +235,9 @@ def show_figure(draw: Callable[[Variant], Any], *, alt: str) -> None:
 
     if not alt.strip():
         raise ValueError("alt must say what the figure shows; got an empty string")
-    wanted = VARIANTS if os.environ.get(VARIANTS_ENV) == "all" else VARIANTS[:1]
+    wanted = VARIANTS if os.environ.get(VARIANTS_ENV) == ALL_VARIANTS else VARIANTS[:1]
     for name, svg in figure_variants(draw, wanted).items():
-        display({"image/svg+xml": svg.decode("utf-8")}, metadata={METADATA_KEY: {"variant": name, "alt": alt}},
+        display({"image/svg+xml": svg.decode("utf-8")}, metadata={FIGURE_METADATA_KEY: {"variant": name, "alt": alt}},
                 raw=True)
 
 
@@ -247,4 +246,4 @@ def show_results(results: dict[str, Any]) -> None:
     from IPython.display import display
 
     text = json.dumps(results, indent=2, sort_keys=True, allow_nan=False)
-    display({"application/json": json.loads(text), "text/plain": text}, raw=True)
+    display({RESULTS_MIME: json.loads(text), "text/plain": text}, raw=True)

@@ -1,7 +1,7 @@
 """The bibliography and the pages agree.
 
 * every ``[^key]`` a page cites has an entry in ``docs/references.yml``;
-* every entry passes the bibliography schema (authors, title, venue, year, a DOI or arXiv URL);
+* every entry passes the bibliography schema (authors, title, venue, year, a DOI, arXiv or DOI-less publisher URL);
 * no entry is unused: each is cited by some page or listed in some page's ``concept.papers``.
 
 Parsing is the build's own (``hooks/concepts.py``), so this test and the site cannot disagree
@@ -91,6 +91,16 @@ def test_prose_between_two_fences_is_still_prose():
         ("https://arxiv.org/abs/1906.02629v2", False),
         ("https://doi.org/1109/x", False),
         ("https://example.com/paper.pdf", False),
+        ("https://jmlr.org/papers/v15/srivastava14a.html", True),  # JMLR issues no DOIs
+        ("https://jmlr.org/papers/v15/srivastava14a.pdf", False),  # the page, not the PDF
+        ("http://jmlr.org/papers/v15/srivastava14a.html", False),
+        ("https://proceedings.mlr.press/v37/ioffe15.html", True),
+        ("https://proceedings.mlr.press/v37/ioffe15.html.evil.com/x", False),
+        ("https://proceedings.neurips.cc/paper/2019/hash/f1748d6b0fd9d439f71450117eba2725-Abstract.html", True),
+        ("https://openreview.net/forum?id=B1ckMDqlg", True),
+        ("https://openreview.net/pdf?id=B1ckMDqlg", False),
+        ("https://aclanthology.org/P19-1001/", True),
+        ("https://jmlr.org.example.com/papers/v15/x.html", False),
     ],
 )
 def test_url_patterns(url: str, ok: bool):
@@ -102,7 +112,8 @@ def test_loader_rejects_a_bad_url(tmp_path: Path):
         "bad:\n  authors: A\n  title: T\n  venue: V\n  year: 2020\n  url: https://example.com/x\n",
         encoding="utf-8",
     )
-    with pytest.raises(BibliographyError, match="reference 'bad' field 'url'"):
+    with pytest.raises(BibliographyError, match=r"reference 'bad' field 'url' must be a DOI .* or, for a paper with "
+                                                r"neither, its page at a publisher without DOIs: JMLR \(https://jmlr"):
         load_references(tmp_path)
 
 

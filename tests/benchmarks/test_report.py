@@ -89,9 +89,25 @@ def test_linear_cross_entropy_line_reads_the_target_size():
 
 
 def test_reload_line():
-    results = {"repeats": 5, "page": "docs/a.md", "serve_args": "--dirty", "budget_s": 2.0, "machine": record(0.2),
+    results = {"repeats": 5, "page": "docs/a.md", "server": "properdocs", "serve_args": "--dirty", "budget_s": 2.0, "machine": record(0.2),
                "reload_s": machine.spread([0.8, 0.9, 1.4]), "page_s": machine.spread([0.9, 1.0, 1.5])}
     text = report.reload_time(results)
-    assert "saves of `docs/a.md` under `mkdocs serve --livereload --dirty`" in text
+    assert "saves of `docs/a.md` under `properdocs serve --livereload --dirty`" in text
     assert "reload signal 0.90 s (0.80–1.40; budget 2 s), save to the edited page served 1.00 s" in text
     assert "not published" in report.reload_time({**results, "machine": record(3.0, allow_loaded=True)})
+
+
+def test_course_scale_table_and_targets():
+    size = lambda n, pages, warm, per_page, reload: {  # noqa: E731
+        "concepts": n, "pages": pages, "cold_s": 10.0 * n, "warm_s": machine.spread([warm, warm + 1, warm + 2]),
+        "warm_ms_per_page": per_page, "reload_s": machine.spread([reload]), "peak_mib": 512.0}
+    results = {"targets": {"warm_s": 30.0, "reload_s": 2.0}, "machine": record(0.2),
+               "sizes": [size(10, 60, 4.0, 80.0, 0.9), size(100, 420, 31.0, 95.0, 1.5)]}
+    text = report.course_scale(results)
+    assert "At N = 100: warm build 32.0 s against 30 s (missed); edit to reload 1.50 s against 2 s (met); " \
+           "warm cost per page rising, 80.0 to 95.0 ms." in text
+    assert "| 100 | 420 | 1000.0 | 32.0 s (31.0–33.0) | 95.0 | 1.50 | 512 |" in text
+    flat = {**results, "sizes": [size(10, 60, 4.0, 80.0, 0.9), size(100, 420, 20.0, 70.0, 1.5)]}
+    assert "(met); edit to reload 1.50 s against 2 s (met); warm cost per page flat or falling." in report.course_scale(flat)
+    assert "not published" in report.course_scale({**results, "machine": record(3.0, allow_loaded=True)})
+    assert "not recorded yet" in report.course_scale(None)

@@ -2,7 +2,7 @@
 
 Run after a strict build:
 
-    SITE_URL=https://concept-lab.test/ .venv/bin/mkdocs build --strict
+    SITE_URL=https://concept-lab.test/ .venv/bin/properdocs build --strict
     .venv/bin/python -m pytest tests/browser -p no:markdown-docs -o addopts="" -q
 
 Any SITE_URL will do (``make test`` uses that stand-in): the server maps the sitemap to itself, so
@@ -23,7 +23,7 @@ import pytest
 from tools.local_site import CHROMIUM_ARGS, ServedSite, chromium_path, is_redirect_page, serve_site, sitemap_paths
 
 ROOT = Path(__file__).resolve().parents[2]
-# The built site; SITE_DIR points elsewhere (e.g. a private `mkdocs build -d` while others rebuild site/).
+# The built site; SITE_DIR points elsewhere (e.g. a private `properdocs build -d` while others rebuild site/).
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "site")).resolve()
 CONCEPT = "domains/optimization/label-smoothing/"
 LEGACY = "foundations/label-smoothing/"
@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(config, items):
 def require_site() -> Path:
     if not (SITE / "index.html").is_file():
         pytest.fail(
-            f"{SITE} has no index.html: run `.venv/bin/mkdocs build --strict` before the browser tests "
+            f"{SITE} has no index.html: run `.venv/bin/properdocs build --strict` before the browser tests "
             "(`make test` does both), or point SITE_DIR at a built site.",
             pytrace=False,
         )

@@ -8,7 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from hooks.lab_results import LabResultsError, extract_results, lab_results, results_dir
+from hooks.lab_results import LabResultsError, extract_results, lab_results
+from hooks.lab_store import LabStore
 from hooks.labs import LabError
 
 
@@ -33,7 +34,7 @@ def test_results_need_exactly_one_json_cell():
 
 
 def _save(project, key, data):
-    path = results_dir(project) / f"{key}.json"
+    path = LabStore.of_project(project).results(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data))
 

@@ -1,4 +1,4 @@
-"""Labs (hooks/labs.py): found by convention, cache key, error reporting, cached execution."""
+"""Labs (hooks/labs.py): found by convention, cache key, error reporting, execution policy."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 
 from hooks import labs
 from hooks.lab_results import extract_results
-from hooks.labs import Lab, LabError, cache_key, find_labs, snippet_dependencies
+from hooks.lab_store import LabStore
+from hooks.labs import Lab, LabError, LabExecution, cache_key, find_labs, snippet_dependencies
 
 
 # ------------------------------------------------------------------ convention
@@ -85,14 +86,42 @@ def test_cache_key_changes_with_the_lab_and_its_snippets_only(fake_tree):
     assert cache_key(lab, snippets) != key_a
 
 
-def test_cache_key_changes_with_the_machinery_that_executes_labs(fake_tree, tmp_path):
+@pytest.mark.parametrize("setting, change", [
+    ("EXECUTION_FORMAT", lambda value: value + 1),
+    ("KERNEL_ENV", lambda value: {**value, "OMP_NUM_THREADS": "2"}),
+    ("NBCLIENT_OPTIONS", lambda value: {**value, "allow_errors": True}),
+    ("KEY_PACKAGES", lambda value: (*value, "pytest")),
+])
+def test_cache_key_changes_with_each_execution_setting(fake_tree, monkeypatch, setting, change):
     snippets, lab = fake_tree
-    machinery = tmp_path / "runner.py"
-    machinery.write_text("def execute(): ...\n")
-    key = cache_key(lab, snippets, machinery=[machinery])
-    machinery.write_text("def execute(): ...  # changed\n")
-    assert cache_key(lab, snippets, machinery=[machinery]) != key
-    assert labs.MACHINERY == (Path(labs.__file__),)  # the default: this module's own source
+    key = cache_key(lab, snippets)
+    monkeypatch.setattr(labs, setting, change(getattr(labs, setting)))
+    assert cache_key(lab, snippets) != key
+
+
+def test_cache_key_changes_with_the_python_version(fake_tree, monkeypatch):
+    snippets, lab = fake_tree
+    key = cache_key(lab, snippets)
+    monkeypatch.setattr(labs.sys, "version_info", (3, 99, 0))
+    assert cache_key(lab, snippets) != key
+
+
+def test_cache_key_ignores_edits_to_the_build_code(fake_tree, monkeypatch, tmp_path):
+    """A comment in hooks/labs.py (or any change that keeps the settings) keeps every stored run."""
+    snippets, lab = fake_tree
+    key = cache_key(lab, snippets)
+    edited = tmp_path / "labs_edited.py"
+    edited.write_text(Path(labs.__file__).read_text() + "\n# a comment\n")
+    monkeypatch.setattr(labs, "__file__", str(edited))
+    assert cache_key(lab, snippets) == key
+    assert "labs.py" not in labs.execution_settings()
+
+
+def test_store_keys_list_every_real_lab_with_its_cache_key():
+    keys = labs.store_keys()
+    assert [lab for lab, _ in keys] == sorted(lab for lab, _ in keys) and keys
+    for lab_key, key in keys:
+        assert key == cache_key(labs.ROOT / "docs" / f"{lab_key}.py")
 
 
 def test_the_real_labs_depend_on_the_library():
@@ -137,14 +166,31 @@ def test_failing_lab_names_the_lab_and_the_cell(tmp_path):
         labs.execute_lab(lab, cwd=tmp_path, timeout=60)
     message = str(info.value)
     assert "broken.py" in message
-    assert "cell 2" in message
-    assert "line 9" in message  # the failing cell's line, not the same text in cell 1
-    assert "`y = x + 1`" in message
+    # the failing line itself, then the cell and where it starts (not the same text in cell 1)
+    assert 'line 10: `raise RuntimeError("deliberate failure")` (cell 2, from line 9)' in message
     assert "RuntimeError: deliberate failure" in message
 
 
-def test_run_lab_caches_and_ci_runs_fresh(tmp_path, monkeypatch):
-    lab_path = _write_lab(
+def test_a_failure_inside_a_function_names_the_cells_calling_line(tmp_path):
+    lab = _write_lab(
+        tmp_path / "nested.py",
+        """        # %%
+        def divide(a, b):
+            return a / b
+
+        # %%
+        ok = divide(1, 2)
+        bad = divide(1, 0)
+        """,
+    )
+    with pytest.raises(LabError, match=r"failed at line 7: `bad = divide\(1, 0\)` \(cell 1, from line 6\): "
+                                       r"ZeroDivisionError"):
+        labs.execute_lab(lab, cwd=tmp_path, timeout=60)
+
+
+@pytest.fixture
+def tiny_lab(tmp_path) -> Lab:
+    path = _write_lab(
         tmp_path / "tiny.py",
         """\
         # %%
@@ -155,22 +201,52 @@ def test_run_lab_caches_and_ci_runs_fresh(tmp_path, monkeypatch):
         display({"application/json": {"value": 3}, "text/plain": "3"}, raw=True)
         """,
     )
-    cache = tmp_path / "cache"
-    lab = Lab("x/labs/tiny.py", lab_path)
-    run = labs.run_lab(lab, cache, fresh=False)
-    assert run.seconds is not None  # executed
+    return Lab("x/labs/tiny.py", path)
+
+
+def test_cache_runs_once_force_always_with_the_same_bytes(tiny_lab, tmp_path):
+    cache = LabStore(tmp_path / "cache")
+    run = labs.run_lab(tiny_lab, cache, policy=LabExecution.CACHE)
+    assert run.seconds is not None and run.describe().startswith("executed in")
     assert extract_results(nbformat.reads(run.text, as_version=4), "tiny") == {"value": 3}
 
-    cached = labs.run_lab(lab, cache, fresh=False)
-    assert cached.seconds is None  # cache hit: not executed again
+    cached = labs.run_lab(tiny_lab, cache, policy=LabExecution.CACHE)
+    assert cached.seconds is None and cached.describe() == "cached"  # not executed again
     assert cached.text == run.text
 
-    again = labs.run_lab(lab, cache, fresh=True)
-    assert again.seconds is not None  # CI: always fresh
+    again = labs.run_lab(tiny_lab, cache, policy=LabExecution.FORCE)
+    assert again.seconds is not None  # always executed
     assert again.text == run.text  # and the same bytes
-    assert len(list((cache / "store" / "x/labs/tiny").glob("*.ipynb"))) == 1
+    assert len(list(cache.executions("x/labs/tiny"))) == 1
 
-    monkeypatch.setenv("CI", "true")
-    assert labs.running_in_ci()
-    monkeypatch.setenv("CI", "false")
-    assert not labs.running_in_ci()
+
+def test_off_runs_nothing_and_publishes_the_last_stored_run(tiny_lab, tmp_path):
+    cache = LabStore(tmp_path / "cache")
+    with pytest.raises(LabError, match=r"tiny\.py has never been executed here.*LAB_EXECUTION=cache"):
+        labs.run_lab(tiny_lab, cache, policy=LabExecution.OFF)
+    run = labs.run_lab(tiny_lab, cache, policy=LabExecution.CACHE)
+
+    current = labs.run_lab(tiny_lab, cache, policy=LabExecution.OFF)
+    assert (current.text, current.seconds, current.stale) == (run.text, None, False)
+
+    tiny_lab.source.write_text(tiny_lab.source.read_text().replace('"value": 3', '"value": 4'))
+    stale = labs.run_lab(tiny_lab, cache, policy=LabExecution.OFF)
+    assert (stale.text, stale.seconds, stale.stale) == (run.text, None, True)  # the old numbers, said so
+    assert "older inputs" in stale.describe()
+    fresh = labs.run_lab(tiny_lab, cache, policy=LabExecution.CACHE)
+    assert fresh.seconds is not None and '"value": 4' in fresh.text
+
+
+@pytest.mark.parametrize("value, policy", [
+    (None, LabExecution.CACHE), ("", LabExecution.CACHE), ("cache", LabExecution.CACHE),
+    ("force", LabExecution.FORCE), (" FORCE ", LabExecution.FORCE), ("off", LabExecution.OFF),
+])
+def test_the_policy_comes_from_lab_execution_only(value, policy):
+    environ = {"CI": "true"} | ({} if value is None else {"LAB_EXECUTION": value})
+    assert LabExecution.from_environment(environ) is policy  # CI=true no longer forces anything
+
+
+@pytest.mark.parametrize("value", ["fresh", "true", "1", "none"])
+def test_an_unknown_policy_is_named_with_the_choices(value):
+    with pytest.raises(LabError, match=rf"LAB_EXECUTION='{value}' is not a lab execution policy; choose one of: cache, force, off"):
+        LabExecution.from_environment({"LAB_EXECUTION": value})

@@ -63,11 +63,11 @@ def test_check_only_applies_to_deploy_builds():
 
 def environment(**values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DEPLOY", "SITE_URL")}
-    return env | {"NO_MKDOCS_2_WARNING": "1"} | values
+    return env | values
 
 
-def test_the_deploy_job_check_runs_without_mkdocs():
-    # .github/workflows/site.yml runs it before any set-up: -S keeps site-packages (MkDocs) away
+def test_the_deploy_job_check_runs_without_properdocs():
+    # .github/workflows/site.yml runs it before any set-up: -S keeps site-packages (ProperDocs) away
     run = lambda **env: subprocess.run([sys.executable, "-S", "-m", "hooks.site_url"], cwd=ROOT,  # noqa: E731
                                        env=environment(**env), capture_output=True, text=True, timeout=30)
     refused = run(DEPLOY="1")
@@ -79,7 +79,7 @@ def test_the_deploy_job_check_runs_without_mkdocs():
 def test_a_deploy_build_without_a_site_url_fails_before_building_anything(tmp_path):
     started = time.monotonic()
     build = subprocess.run(
-        [str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "-d", str(tmp_path / "site")], cwd=ROOT,
+        [str(ROOT / ".venv/bin/properdocs"), "build", "--strict", "-d", str(tmp_path / "site")], cwd=ROOT,
         env=environment(DEPLOY="1", SITE_URL="http://127.0.0.1:8000/"), capture_output=True, text=True, timeout=120)
     assert build.returncode != 0
     assert "deploy build: SITE_URL='http://127.0.0.1:8000/' is a loopback" in build.stderr + build.stdout
@@ -88,7 +88,7 @@ def test_a_deploy_build_without_a_site_url_fails_before_building_anything(tmp_pa
 
 
 def test_without_site_url_a_build_names_no_address(monkeypatch):
-    from mkdocs.config import load_config
+    from properdocs.config import load_config
 
     monkeypatch.delenv("SITE_URL", raising=False)
     monkeypatch.delenv("DEPLOY", raising=False)

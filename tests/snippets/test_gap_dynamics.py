@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from snippets.gap_dynamics import gap_loss, gap_trajectory
+from snippets.gap_dynamics import gap_loss, gap_probabilities, gap_trajectory
 from snippets.label_smoothing import (
     loss_floor,
     optimal_logit_gap,
     smoothed_cross_entropy,
     smoothed_cross_entropy_grad,
+    softmax,
 )
 
 FAST = settings(max_examples=30, deadline=None)
@@ -149,6 +150,39 @@ def test_gap_loss_keeps_the_shape_and_starts_at_log_k():
     assert gap_loss(256_000, 0.3, 0.0) == pytest.approx(math.log(256_000))
 
 
+# --------------------------------------------------------- the prediction at a gap
+
+
+@pytest.mark.parametrize("num_classes", [2, 3, 10, 1000, 256_000])
+def test_gap_probabilities_equal_the_softmax_of_the_full_logit_vector(num_classes):
+    gaps = np.array([-30.0, -3.0, 0.0, 1e-9, 0.5, 4.511, 11.5, 40.0, 700.0])
+    logits = np.zeros((len(gaps), num_classes))
+    logits[:, 0] = gaps
+    expected = softmax(logits)
+    p_true, p_other = gap_probabilities(num_classes, gaps)
+    np.testing.assert_allclose(p_true, expected[:, 0], rtol=1e-13, atol=0)
+    np.testing.assert_allclose(p_other, expected[:, 1], rtol=1e-12, atol=0)
+    assert (expected[:, 1:] == expected[:, 1:2]).all()   # every wrong class alike
+
+
+@FAST
+@given(num_classes=st.integers(2, 5000), gap=st.floats(-50.0, 700.0))
+def test_gap_probabilities_sum_to_one_and_keep_the_tail(num_classes, gap):
+    p_true, p_other = gap_probabilities(num_classes, gap)
+    assert p_true + (num_classes - 1) * p_other == pytest.approx(1.0, rel=1e-13)
+    # the tail 1 - p_true stays exact to relative precision even when p_true rounds to 1
+    assert (num_classes - 1) * p_other == pytest.approx(
+        -math.expm1(-np.logaddexp(0.0, math.log(num_classes - 1) - gap)), rel=1e-12, abs=0)
+
+
+def test_gap_probabilities_at_the_optimum_are_the_smoothed_target():
+    for num_classes in (2, 10, 256_000):
+        for alpha in (0.001, 0.1, 0.5, 1.0):
+            p_true, p_other = gap_probabilities(num_classes, optimal_logit_gap(num_classes, alpha))
+            assert p_true == pytest.approx(1 - alpha + alpha / num_classes, rel=1e-12)
+            assert p_other == pytest.approx(alpha / num_classes, rel=1e-12)
+
+
 # --------------------------------------------------------- errors
 
 
@@ -169,3 +203,7 @@ def test_trajectory_rejects_bad_arguments(kwargs, message):
 def test_gap_loss_rejects_a_non_finite_gap():
     with pytest.raises(ValueError, match="gap must be finite, got inf"):
         gap_loss(10, 0.1, [1.0, math.inf])
+    with pytest.raises(ValueError, match="gap must be finite, got nan"):
+        gap_probabilities(10, [1.0, math.nan])
+    with pytest.raises(ValueError, match="num_classes must be an integer >= 2, got 1"):
+        gap_probabilities(1, 0.0)

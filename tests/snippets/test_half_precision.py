@@ -9,6 +9,7 @@ from scipy.special import logsumexp
 
 from snippets.half_precision import (
     FLOAT16_MAX,
+    float16_overflow_range,
     float16_overflow_vocabulary,
     float16_smoothing_overflows,
     gaussian_logits,
@@ -73,3 +74,22 @@ def test_logits_for_k_classes_begin_those_for_k_plus_one():
 def test_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         float16_overflow_vocabulary(*args)
+
+
+@pytest.mark.parametrize(("std", "num_positions", "reduction"), [(1.0, 1, "none"), (4.0, 1, "none"), (4.0, 16, "mean")])
+def test_overflow_range_spans_the_draws(std, num_positions, reduction):
+    seeds = range(3, 8)
+    each = [float16_overflow_vocabulary(std, num_positions, reduction, seed) for seed in seeds]
+    low, high = float16_overflow_range(std, num_positions, reduction, seeds)
+    assert (low, high) == (min(each), max(each))
+    assert len(set(each)) > 1  # the threshold does depend on the draw
+    # Each bound is a real threshold for its own draw: one class fewer stays finite.
+    for seed, k in zip(seeds, each):
+        logits = gaussian_logits(num_positions, k, std, seed)
+        assert float16_smoothing_overflows(logits, reduction)
+        assert not float16_smoothing_overflows(logits[:, :-1], reduction)
+
+
+def test_overflow_range_needs_seeds():
+    with pytest.raises(ValueError, match=r"seeds must not be empty, got range\(0, 0\)"):
+        float16_overflow_range(1.0, seeds=range(0))

@@ -43,6 +43,17 @@ def test_pytorch_overflows_where_predicted(std, n, reduction):
     assert torch.isinf(loss(2 * k, std, n, reduction)).any()
 
 
+@pytest.mark.parametrize("std", [1.0, 4.0])
+@pytest.mark.parametrize("seed", range(5))
+def test_every_draw_of_the_quoted_range_overflows_where_predicted(std, seed):
+    # The scale page quotes float16_overflow_range over seeds 0-4: each draw's threshold holds.
+    k = float16_overflow_vocabulary(std, seed=seed)
+    for classes, overflows in ((k - 8, False), (k + 8, True)):
+        logits = torch.from_numpy(gaussian_logits(1, classes, std, seed))
+        got = F.cross_entropy(logits, torch.tensor([0]), label_smoothing=0.1, reduction="none")
+        assert bool(torch.isinf(got).any()) == overflows
+
+
 @pytest.mark.parametrize(("n", "reduction"), [(1, "none"), (64, "mean")])
 def test_without_smoothing_the_loss_stays_finite(n, reduction):
     k = 4 * float16_overflow_vocabulary(1.0, n, reduction)
@@ -66,6 +77,23 @@ def test_upcasting_and_autocast_fix_it():
         )  # not upcast by itself
     assert autocast.dtype == torch.float32
     torch.testing.assert_close(autocast.double(), reference, rtol=1e-6, atol=0)
+
+
+def autocast_keys(op):
+    """The autocast dispatch keys that have a kernel registered for an ATen operator."""
+    return {line.split(":")[0] for line in torch._C._dispatch_dump(op).splitlines() if line.startswith("Autocast")}
+
+
+def test_cuda_autocast_upcasts_what_a_hand_written_loss_uses():
+    # The scale page's advice by device: CUDA autocast has fp32 kernels for log_softmax,
+    # softmax and sum (AT_FORALL_FP32_SET_OPT_DTYPE) and nll_loss; CPU autocast only for the
+    # composite cross_entropy_loss (and nll_loss), not for log_softmax.
+    for op in ("aten::log_softmax.int", "aten::softmax.int", "aten::sum", "aten::nll_loss"):
+        assert "AutocastCUDA" in autocast_keys(op), op
+    assert "AutocastCPU" not in autocast_keys("aten::log_softmax.int")
+    assert "AutocastCPU" in autocast_keys("aten::cross_entropy_loss")
+    assert torch.get_autocast_dtype("cpu") == torch.bfloat16
+    assert torch.get_autocast_dtype("cuda") == torch.float16
 
 
 def test_the_chunked_linear_loss_accumulates_in_float32():

@@ -4,15 +4,16 @@
  * It re-initialises on every page Material's document$ emits (instant navigation).
  *
  * Numerics as in snippets/gap_dynamics.py: with all wrong logits equal, a gradient step moves
- * the gap g = z_true - z_other by lr (K / (exp(g) + K - 1) - alpha), and the loss at a gap is
- * softplus(log(K - 1) - g) + alpha (K - 1) / K g.
+ * the gap g = z_true - z_other by lr (K / (exp(g) + K - 1) - alpha), the loss at a gap is
+ * softplus(log(K - 1) - g) + alpha (K - 1) / K g, and the true class's probability is
+ * exp(-softplus(log(K - 1) - g)), each other class's exp(-g) times that.
  */
 (function () {
   "use strict";
 
   var W = 340, H = 224, L = 34, R = 40, T = 26, B = 36, PW = W - L - R, PH = H - T - B;
+  var BT = 26, BPW = W - L - 8, BPH = 142 - BT - 38, MAX_BARS = 10;   /* bar panels */
   var PLAY_MS = 6000;   /* the whole descent, at constant speed along the log-step axis */
-  var NOTCHES = 32;     /* presses of Step from the first step to the last */
   var SUP = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3", 4: "\u2074",
     5: "\u2075", 6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
 
@@ -30,6 +31,16 @@
   function softplus(x) { return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)); }
 
   function gapLoss(K, alpha, g) { return softplus(Math.log(K - 1) - g) + alpha * (K - 1) / K * g; }
+
+  function gapProbabilities(K, g) {
+    var logTrue = -softplus(Math.log(K - 1) - g);
+    return [Math.exp(logTrue), Math.exp(logTrue - g)];
+  }
+
+  function target(d, run) {   /* the one-hot or the smoothed label, true class and each other */
+    var a = run === "hard" ? 0 : d.alpha;
+    return [1 - a + a / d.K, a / d.K];
+  }
 
   function lossFloor(K, alpha) {   /* H(y_s), written as snippets/label_smoothing.loss_floor */
     var t = 1 - alpha + alpha / K, o = alpha / K;
@@ -60,11 +71,20 @@
     return x.toPrecision(3);
   }
 
+  function fmtProb(p) {   /* hooks/gap_explorer.fmt_probability */
+    if (p === 1) return "1";
+    var text = p.toFixed(4);
+    if (text === "1.0000") return "1 \u2212 " + fmt(1 - p);
+    return +text < 1e-3 ? fmt(p) : text;
+  }
+
   function fmtAlpha(a) { return a.toFixed(a > 0 && a < 0.01 ? 3 : 2); }
 
   function readout(d, n) {
     var g = values(d, "gap", n), l = values(d, "loss", n);
-    return "<span>Step " + n.toLocaleString("en-US") + ".</span> <span>Gap: hard " + fmt(g[0]) + ", smoothed " + fmt(g[1]) +
+    return "<span>Step " + n.toLocaleString("en-US") + ".</span> <span>True-class probability: hard " +
+      fmtProb(gapProbabilities(d.K, d.hard[n])[0]) + ", smoothed " + fmtProb(gapProbabilities(d.K, d.soft[n])[0]) +
+      ", target " + fmtProb(target(d, "soft")[0]) + ".</span> <span>Gap: hard " + fmt(g[0]) + ", smoothed " + fmt(g[1]) +
       ", " + (d.alpha > 0 ? "g* " + fmt(d.optimum) : "no g*") + ".</span> <span>Loss: hard " + fmt(l[0]) +
       ", smoothed " + fmt(l[1]) + ", floor " + fmt(d.floor) + ".</span>";
   }
@@ -114,6 +134,26 @@
     return out;
   }
 
+  function bars(d, run, n) {   /* hooks/gap_explorer.bars_layer */
+    var p = gapProbabilities(d.K, (run === "hard" ? d.hard : d.soft)[n]), t = target(d, run);
+    var slots = Math.min(d.K, MAX_BARS), w = BPW / slots, bottom = BT + BPH, out = "", i, y, v, others = d.K - 1;
+    function yOf(q) { return BT + BPH * (1 - q); }
+    for (i = 0; i < slots; i++) {
+      y = yOf(p[i ? 1 : 0]); v = yOf(t[i ? 1 : 0]);
+      out += '<rect class="ls-bar-' + run + '" x="' + f1(L + w * (i + 0.2)) + '" y="' + f1(y) + '" width="' + f1(w * 0.6) +
+        '" height="' + f1(bottom - y) + '"/><line class="ls-target" x1="' + f1(L + w * (i + 0.05)) + '" x2="' +
+        f1(L + w * (i + 0.95)) + '" y1="' + f1(v) + '" y2="' + f1(v) + '"/>';
+    }
+    var labels = [[L + w / 2, fmtProb(p[0]), "true class"], others === 1 ? [L + w * (1 + slots) / 2, fmtProb(p[1]), "other class"] :
+      [L + w * (1 + slots) / 2, fmtProb(p[1]) + " each", "other classes" +
+        (slots - 1 < others ? " (" + (slots - 1) + " of " + others.toLocaleString("en-US") + ")" : "")]];
+    labels.forEach(function (a) {
+      out += '<text class="ls-value" x="' + f1(a[0]) + '" y="' + (bottom + 15) + '" text-anchor="middle">' + a[1] + "</text>" +
+        '<text class="ls-label" x="' + f1(a[0]) + '" y="' + (bottom + 31) + '" text-anchor="middle">' + a[2] + "</text>";
+    });
+    return out;
+  }
+
   function positions(d, chart, n) {
     var y = yAxis(d, chart).y, x = xOf(d, n), v = values(d, chart, n);
     return { clip: { width: f1(x + 0.5) }, cursor: { x1: f1(x), x2: f1(x) },
@@ -126,12 +166,12 @@
     if (root.hasAttribute("data-ls-ready")) return;
     var q = function (s) { return root.querySelector(s); };
     var inA = q("[data-ls-input=alpha]"), inK = q("[data-ls-input=k]"), live = q("[data-ls-readout]");
-    var play = q("[data-ls-action=play]");
+    var play = q("[data-ls-action=play]"), forward = root.querySelectorAll("[data-ls-action=step], [data-ls-action=decade]");
     if (!inA || !inK || !live || !play) return;
     var alphas = root.getAttribute("data-alphas").split(",").map(Number);
     var ks = root.getAttribute("data-ks").split(",").map(Number);
     var steps = +root.getAttribute("data-steps"), lr = +root.getAttribute("data-lr");
-    var d, n = steps, playing = false, frame = 0;
+    var d, n = 0, playing = false, frame = 0;
 
     function place() {
       ["gap", "loss"].forEach(function (chart) {
@@ -141,6 +181,9 @@
           Object.keys(at[name]).forEach(function (a) { node.setAttribute(a, at[name][a]); });
         });
       });
+      ["hard", "soft"].forEach(function (run) { q("svg[data-ls-bars=" + run + "] [data-ls-layer]").innerHTML = bars(d, run, n); });
+      /* at the last step the forward buttons can do nothing: say so, and keep their focus */
+      Array.prototype.forEach.call(forward, function (b) { b.setAttribute("aria-disabled", String(n >= steps)); });
       live.innerHTML = readout(d, n);
     }
 
@@ -185,7 +228,8 @@
 
     var actions = {
       play: function () { if (playing) stop(); else start(); },
-      step: function () { n = Math.min(steps, Math.max(n + 1, Math.ceil(Math.pow(1 + steps, pos(n) + 1 / NOTCHES) - 1))); stop(); },
+      step: function () { n = Math.min(steps, n + 1); stop(); },
+      decade: function () { n = Math.min(steps, Math.max(1, 10 * n)); stop(); },
       reset: function () { n = 0; stop(); }
     };
     root.addEventListener("click", function (e) {
@@ -202,8 +246,9 @@
   }
 
   /* for the browser tests, which compare these with the Python reference */
-  window.logitGapExplorer = { trajectory: trajectory, gapLoss: gapLoss, lossFloor: lossFloor, descent: descent,
-    layer: layer, positions: positions, readout: readout, fmt: fmt, samples: samples };
+  window.logitGapExplorer = { trajectory: trajectory, gapLoss: gapLoss, gapProbabilities: gapProbabilities, target: target,
+    lossFloor: lossFloor, descent: descent, layer: layer, bars: bars, positions: positions, readout: readout, fmt: fmt,
+    fmtProb: fmtProb, samples: samples };
 
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

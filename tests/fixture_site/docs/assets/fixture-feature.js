@@ -1,0 +1,1 @@
+/* A page feature's script (tests/hooks/test_site_build.py). */
