@@ -26,6 +26,8 @@ all of them together). Where one hook must run before another, its adapter says 
 * ``rebuilds.py``: what a ``mkdocs serve --dirty`` rebuild must render (adapter ``rebuilds_hook.py``);
 * ``site_url.py``: a deploy build (DEPLOY=1) needs a real public SITE_URL (adapter ``site_url_hook.py``;
   ``python3 -m hooks.site_url`` checks the environment without MkDocs);
+* ``glossary.py``: the terms of ``includes/glossary.md`` explained at their first use on each
+  page (adapter ``glossary_hook.py``);
 * ``search_text.py``: code kept out of the search index, and its formulas as plain text
   (adapter ``search_text_hook.py``);
 * ``page_assets.py``: a feature's scripts and stylesheets (``extra.page_assets`` in ``mkdocs.yml``)

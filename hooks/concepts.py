@@ -100,6 +100,15 @@ CONCEPT_SCHEMA: dict[str, Any] = {
     },
 }
 
+#: A part page's own front matter, ``part:``: what it teaches and what a reader needs first, shown
+#: at its top by ``{{ part_opener() }}`` with its reading time (derived from its text, not typed).
+PART_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["teaches", "needs"],
+    "properties": {"teaches": _TEXT, "needs": _TEXT},
+}
+
 #: docs/course.yml: the course's size and its phases, each running from its ``first`` concept
 #: number to the next phase's.
 COURSE_SCHEMA: dict[str, Any] = {
@@ -206,6 +215,9 @@ class Part:
     summary: str
     #: The page's name in the navigation (its front matter ``nav_title``, else its title).
     nav_title: str = ""
+    #: From the part page's ``part:`` front matter (:data:`PART_SCHEMA`).
+    teaches: str = ""
+    needs: str = ""
 
     @property
     def url(self) -> str:
@@ -356,7 +368,14 @@ def parse_concept(
         part_meta = front_matter(docs / part_uri, part_uri)
         if "concept" in part_meta or not part_meta.get("title"):
             fail(f"parts.{index}.page", f"{entry['page']!r} needs a title and no concept: mapping of its own")
-        parts.append(Part(part_uri, part_meta["title"], entry["summary"], part_meta.get("nav_title") or part_meta["title"]))
+        opener = part_meta.get("part")
+
+        def fail_part(field: str, problem: str, part_uri: str = part_uri) -> None:
+            raise ConceptError(part_uri, f"part.{field}" if field else "part", problem)
+
+        _check(opener, PART_SCHEMA, fail_part)
+        parts.append(Part(part_uri, part_meta["title"], entry["summary"], part_meta.get("nav_title") or part_meta["title"],
+                          opener["teaches"], opener["needs"]))
     folder = docs / posixpath.dirname(src_uri)
     listed = {src_uri, *(part.src_uri for part in parts)}
     for page in sorted(folder.rglob("*.md")):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import sys
 from pathlib import Path
 
@@ -20,10 +21,11 @@ VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
 LINEAR_CE_RESULTS = ROOT / "benchmarks" / "results" / "linear_cross_entropy.json"
 sys.path.insert(0, str(ROOT))  # so `snippets`, `hooks` and `tools` import as packages during the build
 
-from hooks.concepts import concepts_by_domain, read_concepts  # noqa: E402
+from hooks.concepts import FRONT_MATTER, concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
 from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
+from hooks.page_figures import page_figure_html  # noqa: E402
 from hooks import citation, page_assets, page_history, quiz  # noqa: E402
 from hooks.snippet_modules import SnippetModules  # noqa: E402
 from snippets import half_precision, label_smoothing  # noqa: E402
@@ -53,6 +55,78 @@ def optimum_table(cases: list[tuple[int, float]]) -> str:
     return "\n".join(rows)
 
 
+#: The made-up comparison the interval key reads aloud: formatted like every finding on the site.
+_KEY_EXAMPLE = stats.PairedComparison(a="a", b="b", n=8, mean_a=0.0, mean_b=0.0, mean_difference=1.2,
+                                      low=0.4, high=2.0, p_value=0.01)
+
+
+def interval_key(page_uri: str, docs_dir: str | Path) -> str:
+    """The key to the site's interval notation, for a page's first finding: what an example in the
+    notation the findings macros print means, linked to the full key on the concept's labs page."""
+    labs_index = posixpath.join(posixpath.dirname(page_uri), "labs", "index.md")
+    more = ""
+    if (Path(docs_dir) / labs_index).is_file():
+        more = f" [How to read a finding]({posixpath.relpath(labs_index, posixpath.dirname(page_uri) or '.')})."
+    key = _KEY_EXAMPLE
+    example = stats.format_difference(key, digits=1)
+    low, high = (stats.format_number(x, 1) for x in (key.low, key.high))
+    return (
+        '<p class="interval-key" markdown>'
+        f"**Reading a finding:** *{example}* means that one way of training minus the other averaged "
+        f"{stats.format_number(key.mean_difference, 1, sign=True)} over {key.n} paired runs (each pair shares a "
+        f"random seed), and that the true mean difference lies between {low} and {high} with 95 % confidence. "
+        f'An interval that excludes 0 is a detectable difference; one that includes 0 reads "no detectable '
+        f'difference".{more}</p>'
+    )
+
+
+#: Words a reader gets through in a minute of technical prose: the part opener's reading time.
+READING_WORDS_PER_MINUTE = 200
+# What a reader does not read as prose: fenced code, macro calls and tags, HTML tags.
+_NOT_PROSE = re.compile(r"^(`{3,}|~{3,}).*?^\1|\{\{.*?\}\}|\{%.*?%\}|<[^>]+>", re.S | re.M)
+
+
+def reading_minutes(markdown: str) -> int:
+    """About how long a page's prose takes to read, in whole minutes (at least 1)."""
+    words = len(re.findall(r"\w+", _NOT_PROSE.sub(" ", markdown)))
+    return max(1, round(words / READING_WORDS_PER_MINUTE))
+
+
+def reading_time(page_uri: str, docs_dir: str | Path, pages: tuple[str, ...]) -> int:
+    """Minutes to read ``pages`` (paths relative to the page at ``page_uri``) one after another."""
+    base = Path(docs_dir) / posixpath.dirname(page_uri)
+    missing = [page for page in pages if not (base / page).is_file()]
+    if missing:
+        raise ValueError(f"{page_uri}: reading_time() names {missing[0]!r}, which is not a page beside it")
+    return sum(reading_minutes(FRONT_MATTER.sub("", (base / page).read_text(encoding="utf-8"))) for page in pages)
+
+
+def prerequisite_links(page_uri: str, docs_dir: str | Path) -> str:
+    """The concept's prerequisites (its front matter) as Markdown links: "[A](..) and [B](..)"."""
+    concepts = read_concepts(docs_dir)
+    if page_uri not in concepts:
+        raise ValueError(f"{page_uri}: prerequisite_links() belongs on a concept page")
+    base = posixpath.dirname(page_uri)
+    links = [f"[{concepts[uri].title}]({posixpath.relpath(uri, base)})" for uri in concepts[page_uri].prerequisites]
+    return " and ".join(filter(None, [", ".join(links[:-1]), links[-1]])) if links else "nothing before it"
+
+
+def part_opener(page_uri: str, docs_dir: str | Path, markdown: str) -> str:
+    """The head of a chapter's part page: what it teaches and needs (its ``part:`` front matter,
+    checked by hooks/concepts.py) and its reading time."""
+    parts = {part.src_uri: part for concept in read_concepts(docs_dir).values() for part in concept.parts}
+    if page_uri not in parts:
+        raise ValueError(f"{page_uri}: part_opener() belongs on a part page, and no concept lists this page under parts:")
+    part = parts[page_uri]
+    return (
+        '<div class="part-opener" markdown>\n\n'
+        f"**You will learn:** {part.teaches}\n\n"
+        f"**You need:** {part.needs}\n\n"
+        f"**Reading time:** about {reading_minutes(markdown)} minutes.\n\n"
+        "</div>"
+    )
+
+
 def concept_list(concepts: list, page_uri: str, *, with_phase: bool = True) -> str:
     """A Markdown list of concepts, each linked relative to the page ``page_uri`` that shows it."""
     base = posixpath.dirname(page_uri)
@@ -77,6 +151,17 @@ def define_env(env) -> None:
     env.variables["half"] = half_precision  # {{ half.float16_overflow_vocabulary(1.0) }}
     env.filter(vector)
     env.macro(optimum_table)
+    # {{ part_opener() }} under a part page's title: what it teaches and needs, and its reading time
+    env.macro(lambda: part_opener(page_source(env.page), env.conf["docs_dir"], env.markdown), "part_opener")
+    # {{ reading_time("practice.md", "code.md") }}: minutes, from the pages' text
+    env.macro(lambda *pages: reading_time(page_source(env.page), env.conf["docs_dir"], pages), "reading_time")
+    env.macro(lambda: prerequisite_links(page_source(env.page), env.conf["docs_dir"]), "prerequisite_links")
+    # {{ page_figure("gap_figures", "optimal-gap", alt="...") }}: a figure drawn by snippets/ code
+    env.macro(lambda module, name, alt=None: page_figure_html(
+        module, name, alt=alt, page_uri=page_source(env.page), site_dir=env.conf["site_dir"],
+        cache_dir=Path(env.project_dir) / ".cache" / "page-figures"), "page_figure")
+    # {{ interval_key() }} beside the first interval on a page
+    env.macro(lambda: interval_key(page_source(env.page), env.conf["docs_dir"]), "interval_key")
     # {{ lab("calibration")["ece"]... }}: numbers the page's concept's labs computed (hooks/lab_results.py)
     env.macro(lambda name: lab_results(name, page_source(env.page), env.project_dir), "lab")
     # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command

@@ -20,7 +20,7 @@ HEIGHTS = {DESK: 900, PHONE: 812}
 
 # Bring every image the page shows into view in turn: loading="lazy" ones only start then. An
 # image the page does not show (a figure's variant for the other palette) is never fetched, by design.
-SHOWN = "img => img.getClientRects().length > 0"
+SHOWN = "img => img.getClientRects().length > 0 && img.checkVisibility()"  # a closed <details> leaves rects
 BRING_IMAGES_INTO_VIEW = f"""async () => {{
   for (const img of [...document.images].filter({SHOWN})) {{
     img.scrollIntoView({{block: "center", behavior: "instant"}});
@@ -94,7 +94,9 @@ OVERFLOW = """() => {
 }"""
 
 SCHEMES = {"light": "default", "dark": "slate"}
-TOGGLE = {"dark": "label[title='Switch to dark mode']", "light": "label[title='Switch to light mode']"}
+# The header's toggles, by their targets, not their titles: Material's content.tooltips moves a
+# hovered element's title into a tooltip, and the pointer rests there after the first click.
+TOGGLE = {"dark": "label[for='__palette_1']", "light": "label[for='__palette_0']"}
 
 
 @dataclass

@@ -90,7 +90,9 @@ MARK_LINKS = """([selector, otherPages]) => {
     const url = new URL(a.href, location.href);
     return {index, href: url.href, path: url.pathname, id: decodeURIComponent(url.hash.slice(1)),
             here: url.pathname === location.pathname, local: url.origin === location.origin,
-            visible: a.getClientRects().length > 0,
+            // checkVisibility: a closed <details> hides its content with content-visibility, which
+            // leaves client rects
+            visible: a.getClientRects().length > 0 && a.checkVisibility(),
             page: !a.hasAttribute('download') && /\\/$|\\.html$/.test(url.pathname)};
   }).filter(l => l.local && l.page && !l.id.startsWith('__') && (otherPages ? !l.here : l.here && l.id));
 }"""

@@ -51,7 +51,8 @@ def test_the_real_site_metadata_is_valid():
     assert (page.number, page.total, page.domain, page.phase_short) == (60, 100, "Optimization", "Phase 3")
     assert page.next == ("domains/optimization/calibration-temperature-scaling/index.md",
                          "domains/optimization/knowledge-distillation/index.md"), "the concepts that list it"
-    assert [part.url for part in page.parts][:1] == ["domains/optimization/label-smoothing/math/"]
+    assert [part.url for part in page.parts][:1] == ["domains/optimization/label-smoothing/practice/"]
+    assert all(part.teaches and part.needs for part in page.parts)
     assert page.url == "domains/optimization/label-smoothing/"
     assert len(concepts) >= 5
 
@@ -145,9 +146,28 @@ def test_the_course_file_is_checked(tmp_path, course, message):
 
 def test_chapter_parts_take_their_titles_from_their_pages(tmp_path):
     site = write_site(tmp_path, {**VALID, "parts": [{"page": "math.md", "summary": "The math."}]})
-    (site / "domains/d/a/math.md").write_text("---\ntitle: A, the math\n---\n\nBody.\n", encoding="utf-8")
+    (site / "domains/d/a/math.md").write_text(
+        "---\ntitle: A, the math\npart:\n  teaches: Proofs.\n  needs: Algebra.\n---\n\nBody.\n", encoding="utf-8"
+    )
     part = read_concepts(site)[A].parts[0]
     assert (part.src_uri, part.title, part.summary, part.url) == ("domains/d/a/math.md", "A, the math", "The math.", "domains/d/a/math/")
+    assert (part.teaches, part.needs) == ("Proofs.", "Algebra.")
+
+
+@pytest.mark.parametrize(
+    ("opener", "message"),
+    [
+        ("", r"domains/d/a/math\.md: front matter field 'part' is not of type 'object', got None"),
+        ("part:\n  teaches: Proofs.\n", r"domains/d/a/math\.md: front matter field 'part\.needs' is missing"),
+        ("part:\n  teaches: Proofs.\n  needs: ''\n", r"'part\.needs' is missing"),
+        ("part:\n  teaches: Proofs.\n  needs: A.\n  minutes: 5\n", r"'part\.minutes' is not a known field"),
+    ],
+)
+def test_a_part_page_must_say_what_it_teaches_and_needs(tmp_path, opener, message):
+    site = write_site(tmp_path, {**VALID, "parts": [{"page": "math.md", "summary": "The math."}]})
+    (site / "domains/d/a/math.md").write_text(f"---\ntitle: A, the math\n{opener}---\n\nBody.\n", encoding="utf-8")
+    with pytest.raises(ConceptError, match=message):
+        read_concepts(site)
 
 
 def test_reference_needs_doi_or_arxiv_url(tmp_path):
