@@ -38,6 +38,7 @@ all of them together). Where one hook must run before another, its adapter says 
   their numbers computed by ``snippets/``, shown by the ``check_yourself`` macro;
 * ``citation.py`` and ``page_history.py``: "Cite this page" (the ``cite_this_page`` macro), a BibTeX
   entry dated by the page's last change in git, left undated when a shallow clone cannot know it;
+  every page shows that date as "Last changed" (adapter ``page_history_hook.py``);
 * ``gap_explorer.py``: the overview's interactive figure, and ``macros.py``: the variables and
   macros pages call (loaded by mkdocs-macros-plugin).
 """
