@@ -85,11 +85,42 @@ def lab_pages(pages: list[str]) -> list[str]:
     return [p for p in pages if p.startswith(CONCEPT + "labs/")]
 
 
+def page_kind(path: str) -> str:
+    """What template and layout a page has, from where it sits: the landing page, a plain page
+    (/authors/), a domain index, a concept (an overview or a single-page concept), a part of a
+    chapter (labs/ included), or a lab notebook."""
+    parts = path.strip("/").split("/") if path else []
+    if not parts:
+        return "landing"
+    if parts[0] != "domains":
+        return "page"
+    if len(parts) <= 2:
+        return "domain"
+    if len(parts) == 3:
+        return "concept"
+    return "lab" if len(parts) == 5 and parts[3] == "labs" else "part"
+
+
+def one_page_of_each_kind(site: Path) -> list[str]:
+    """For behaviour that is the same on every page of a kind: of each kind, the page with the
+    most links (the most to click, so the most ways to go wrong)."""
+    chosen: dict[str, tuple[int, str]] = {}
+    for path in discover_pages(site):
+        links = (site / path / "index.html").read_text(encoding="utf-8").count("<a ")
+        kind = page_kind(path)
+        if kind not in chosen or links > chosen[kind][0]:
+            chosen[kind] = (links, path)
+    return sorted(path for _, path in chosen.values())
+
+
 def pytest_generate_tests(metafunc):
-    """Parametrize `page_path` over the pages found in site/ (one id per page)."""
-    if "page_path" in metafunc.fixturenames:
-        pages = discover_pages(SITE) if (SITE / "index.html").is_file() else ["<site not built>"]
-        metafunc.parametrize("page_path", pages, ids=[p.rstrip("/") or "landing" for p in pages])
+    """Parametrize `page_path` over the pages found in site/, and `kind_page` over one page of
+    each kind (one id per page)."""
+    built = (SITE / "index.html").is_file()
+    for name, pages_of in (("page_path", discover_pages), ("kind_page", one_page_of_each_kind)):
+        if name in metafunc.fixturenames:
+            pages = pages_of(SITE) if built else ["<site not built>"]
+            metafunc.parametrize(name, pages, ids=[p.rstrip("/") or "landing" for p in pages])
 
 
 # ------------------------------------------------------------------ server
@@ -175,6 +206,29 @@ def new_page(browser, server: ServedSite, *, width: int = 1280, height: int = 90
     page.on("response", lambda r: watch.failed_requests.append(f"{r.url}: HTTP {r.status}")
             if r.status >= 400 else None)
     return context, page, watch
+
+
+@pytest.fixture(scope="session")
+def page_visit(browser, server):
+    """page_visit(path, width) -> PageVisit: the page opened once at that width, every cheap
+    per-page check recorded (tests/browser/page_visits.py). Memoised for the session, so the
+    checks of several modules share one load; a visit that failed fails each test that reads it."""
+    from tests.browser.page_visits import visit_page
+
+    visits: dict[tuple[str, int], object] = {}
+
+    def _visit(path: str, width: int):
+        if (path, width) not in visits:
+            try:
+                visits[path, width] = visit_page(browser, server, path, width)
+            except Exception as error:  # noqa: BLE001 - kept, and raised again for every reader
+                visits[path, width] = error
+        found = visits[path, width]
+        if isinstance(found, Exception):
+            raise RuntimeError(f"visiting /{path} at {width} px failed: {found}") from found
+        return found
+
+    return _visit
 
 
 @pytest.fixture

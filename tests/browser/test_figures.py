@@ -17,29 +17,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.browser.conftest import CONCEPT, SITE
+from tests.browser.conftest import CONCEPT, SITE, discover_pages, lab_pages
+from tests.browser.page_visits import DESK, PHONE, settle_animations
 
 MIN_TEXT_PX = 11.0
 MIN_SUPERSCRIPT_PX = 8.0
 SVG_NS = "{http://www.w3.org/2000/svg}"
 FONT_SIZE = re.compile(r"font-size:\s*([\d.]+)px|font:\s*(?:[a-z]+\s+)*([\d.]+)px")
-
-# Every image the page shows (after loading lazy ones): its source, displayed size and whether it is clipped.
-SHOWN_IMAGES = """async () => {
-  for (const img of document.images) img.loading = 'eager';
-  await Promise.all([...document.images].map(img => img.complete ? null : new Promise(r => { img.onload = img.onerror = r; })));
-  const unclipped = img => {  // nothing hides the image's corners (an ancestor's overflow, another element)
-    img.scrollIntoView({block: 'center', behavior: 'instant'});
-    const r = img.getBoundingClientRect();
-    return [[r.left + 2, r.top + 2], [r.right - 2, r.bottom - 2]].every(([x, y]) => {
-      const hit = document.elementFromPoint(x, y);
-      return hit === img;
-    });
-  };
-  return [...document.images].filter(img => img.offsetParent !== null && img.getBoundingClientRect().width > 0)
-    .map(img => ({src: img.currentSrc || img.src, width: img.getBoundingClientRect().width,
-                  height: img.getBoundingClientRect().height, unclipped: unclipped(img)}));
-}"""
 
 
 @lru_cache(maxsize=None)
@@ -69,11 +53,10 @@ def site_file(src: str) -> Path:
     return SITE / unquote(urlsplit(src).path).lstrip("/")
 
 
-@pytest.mark.parametrize("width", [375, 1280])
-def test_figure_text_is_legible_at_its_displayed_size(open_page, page_path, width):
-    page, _ = open_page(page_path, width=width, height=900)
+@pytest.mark.parametrize("width", [PHONE, DESK])
+def test_figure_text_is_legible_at_its_displayed_size(page_visit, page_path, width):
     problems = []
-    for image in page.evaluate(SHOWN_IMAGES):
+    for image in page_visit(page_path, width).palettes["light"].images:
         path = site_file(image["src"])
         if path.suffix != ".svg":
             continue
@@ -88,33 +71,32 @@ def test_figure_text_is_legible_at_its_displayed_size(open_page, page_path, widt
     assert not problems, "\n".join(problems[:20])
 
 
-def _lab_figure_pages(pages: list[str]) -> list[str]:
-    return [p for p in pages if p.startswith(CONCEPT + "labs/")]
+def figures(visit, scheme: str) -> list[dict]:
+    """The lab figures the page showed in ``scheme``, each with its file's name (stem)."""
+    return [{**image, "name": Path(urlsplit(image["src"]).path).stem}
+            for image in visit.palettes[scheme].images if "/figures/" in image["src"]]
 
 
-@pytest.mark.parametrize("width", [375, 1280])
-def test_dark_scheme_shows_dark_variants_and_no_white_slabs(open_page, site_dir, width):
-    from tests.browser.conftest import discover_pages
-
-    checked = 0
-    for path in _lab_figure_pages(discover_pages(site_dir)):
-        page, _ = open_page(path, width=width, height=900, scheme="dark")
-        for image in page.evaluate(SHOWN_IMAGES):
-            if "/figures/" not in image["src"]:
-                continue
-            checked += 1
-            name = Path(urlsplit(image["src"]).path).stem
-            assert name.endswith("-dark"), f"{path}: a light figure shows in dark mode: {name}"
-            assert name.endswith("-phone-dark") == (width < 720), f"{path} at {width} px shows {name}"
-            svg = site_file(image["src"]).read_text(encoding="utf-8")
-            assert "fill: #ffffff" not in svg.lower(), f"{name} paints white"
-    assert checked >= 4, "no lab figures found on the lab pages"
+@pytest.mark.parametrize("width", [PHONE, DESK])
+def test_each_palette_shows_its_own_figure_variants(page_visit, page_path, width):
+    # The visit shows the page light, then dark (the header's toggle): every lab figure follows.
+    visit = page_visit(page_path, width)
+    phone = width < 720
+    light, dark = figures(visit, "light"), figures(visit, "dark")
+    assert len(light) == len(dark), f"{len(light)} figures in the light palette, {len(dark)} in the dark"
+    for figure in light:
+        assert not figure["name"].endswith("-dark"), f"a dark figure shows in the light palette: {figure['name']}"
+        assert figure["name"].endswith("-phone") == phone, f"{figure['name']} shows at {width} px"
+    for figure in dark:
+        assert figure["name"].endswith("-dark"), f"a light figure shows in the dark palette: {figure['name']}"
+        assert figure["name"].endswith("-phone-dark") == phone, f"{figure['name']} shows at {width} px"
+        svg = site_file(figure["src"]).read_text(encoding="utf-8")
+        assert "fill: #ffffff" not in svg.lower(), f"{figure['name']} paints white"
 
 
-def test_light_scheme_shows_light_variants(open_page):
-    page, _ = open_page(CONCEPT + "labs/calibration/", width=375, height=900, scheme="light")
-    names = [Path(urlsplit(i["src"]).path).stem for i in page.evaluate(SHOWN_IMAGES) if "/figures/" in i["src"]]
-    assert names and all(n.endswith("-phone") for n in names), names
+def test_the_lab_pages_show_figures(page_visit, site_dir):
+    shown = {path: len(figures(page_visit(path, DESK), "dark")) for path in lab_pages(discover_pages(site_dir))}
+    assert sum(shown.values()) >= 4, f"too few lab figures found on the lab pages: {shown}"
 
 
 @pytest.mark.parametrize(("width", "variant"), [(1280, "-dark.svg"), (375, "-phone-dark.svg")])
@@ -127,7 +109,7 @@ def test_a_figure_opens_full_size_and_closes_with_escape(open_page, width, varia
     slide.wait_for(state="visible", timeout=10_000)
     page.wait_for_function("img => img.complete && img.currentSrc", arg=slide.element_handle(), timeout=10_000)
     assert urlsplit(slide.evaluate("img => img.currentSrc")).path.endswith(variant)  # the reader's scheme and screen
-    page.wait_for_timeout(1000)  # GLightbox's zoom-in animation
+    settle_animations(page)  # GLightbox's zoom-in
     shown = slide.bounding_box()
     assert shown["width"] >= min(width, 653) * 0.95, shown  # at least as large as on the page
     page.keyboard.press("Escape")

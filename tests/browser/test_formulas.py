@@ -17,67 +17,23 @@ import pytest
 from PIL import Image
 
 from tests.browser.conftest import CONCEPT, SITE, discover_pages, lab_pages
+from tests.browser.page_visits import DESK, PHONE
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = [375, 1280]
-
-# Every display formula, with how far it is wider than the space it has: the box's own
-# sideways scroll, that of any scroller inside it, and how far the drawn formula reaches past
-# the box's edges. And every code element in a table cell that spans more than one line.
-LAYOUT = """() => {
-  const formulas = [...document.querySelectorAll("div.arithmatex")].map(box => {
-    const scrollers = [box, ...[...box.querySelectorAll("*")].filter(inner =>
-      ["auto", "scroll"].includes(getComputedStyle(inner).overflowX))];
-    const outer = box.getBoundingClientRect();
-    const drawn = [...box.querySelectorAll(".katex-html")].map(html => html.getBoundingClientRect());
-    return {
-      tex: (box.querySelector("annotation") || box).textContent.trim().slice(0, 120),
-      excess: Math.max(
-        ...scrollers.map(el => el.scrollWidth - el.clientWidth),
-        ...drawn.map(r => Math.max(outer.left - r.left, r.right - outer.right))),
-      width: Math.max(box.scrollWidth, ...drawn.map(r => Math.round(r.width))),
-      room: box.clientWidth,
-    };
-  });
-  const wrapped = [...document.querySelectorAll("td code, th code")]
-    .filter(code => code.getClientRects().length > 1)
-    .map(code => code.textContent);
-  return {formulas, wrapped};
-}"""
-
-
-@pytest.fixture(scope="module")
-def layout(browser, server):
-    """(page path, width) -> what LAYOUT measured there (each page is loaded once per width)."""
-    from tests.browser.conftest import new_page
-
-    cache: dict[tuple[str, int], dict] = {}
-
-    def measure(path: str, width: int) -> dict:
-        if (path, width) not in cache:
-            context, page, _ = new_page(browser, server, width=width, height=800)
-            try:
-                page.goto(server.url(path), wait_until="load")
-                page.evaluate("document.fonts.ready")  # KaTeX's widths are those of its fonts
-                cache[path, width] = page.evaluate(LAYOUT)
-            finally:
-                context.close()
-        return cache[path, width]
-
-    return measure
+WIDTHS = [PHONE, DESK]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_display_formula_is_wider_than_its_column(layout, page_path, width):
-    wide = [f for f in layout(page_path, width)["formulas"] if f["excess"] > 1]
+def test_no_display_formula_is_wider_than_its_column(page_visit, page_path, width):
+    wide = [f for f in page_visit(page_path, width).formulas if f["excess"] > 1]
     assert wide == [], f"{len(wide)} display formula(s) scroll sideways at {width} px: " + "; ".join(
         f"{f['width']} px in {f['room']} px: {f['tex']!r}" for f in wide)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_code_names_in_tables_stay_on_one_line(layout, page_path, width):
-    assert layout(page_path, width)["wrapped"] == []
+def test_code_names_in_tables_stay_on_one_line(page_visit, page_path, width):
+    assert page_visit(page_path, width).wrapped_code == []
 
 
 # ------------------------------------------------------------------ the sign that a box scrolls

@@ -1,11 +1,15 @@
 """Every link into a heading lands with that heading at the top of the viewport, on the first click.
 
-Checked on every page at desktop and phone widths, clicking as a quick reader does (right after
-the page scrolled, Back right after arriving): the table of contents (the right sidebar on a desk;
-on a phone the menu, then the page's entry, which shows its table of contents), every in-page link
-in the content that is on screen without opening a tab or fold first, and every link to another
-page of the site (to a heading, or to the top), followed by Back. Old links into the concept page,
-from before it became a chapter, must reach their sections.
+Checked at desktop and phone widths on one page of each kind (conftest.one_page_of_each_kind: the
+landing page, a plain page, a domain index, a concept, a chapter's part, a lab; of each the one
+with the most links), clicking as a quick reader does (right after the page scrolled, Back right
+after arriving): the table of contents (the right sidebar on a desk; on a phone the menu, then the
+page's entry, which shows its table of contents), every in-page link in the content that is on
+screen without opening a tab or fold first, and every link to another page of the site (to a
+heading, or to the top), followed by Back. Landing is the theme's and instant-navigation.js's
+work, the same on every page of a kind; that each link's target exists on every page is the
+build's check (`validation: anchors` under --strict). Every old link into the concept page, from
+before it became a chapter, must reach its section.
 """
 
 from __future__ import annotations
@@ -59,13 +63,19 @@ SETTLE = """([id, stillMs, timeoutMs]) => new Promise((done, fail) => {
 
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
+# Where the target sits, and which section the table of contents marks as the one in view (its
+# active entry, whose hash navigation.tracking writes to the address bar as soon as the page scrolls).
 LANDING = """id => {
   const target = document.getElementById(id);
   if (!target) return {missing: true};
   const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
   const top = target.getBoundingClientRect().top;
   const atBottom = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
-  return {top, header, atBottom, height: window.innerHeight};
+  const toc = document.querySelector('.md-sidebar--secondary');
+  const entries = toc ? [...toc.querySelectorAll('a.md-nav__link')].map(a => decodeURIComponent(a.hash.slice(1))) : [];
+  const active = toc && toc.querySelector('a.md-nav__link--active');
+  return {top, header, atBottom, height: window.innerHeight, listed: entries.includes(id),
+          current: active ? decodeURIComponent(active.hash.slice(1)) : null};
 }"""
 
 # Links under a selector, in document order, kept in window.__jumpLinks so that a test clicks
@@ -123,6 +133,11 @@ def assert_lands(page, anchor: str, where: str) -> None:
     assert header - 1 <= top <= header + LANDING_SLACK_PX, (
         f"{where}: #{anchor} is at {top:.0f} px; the header ends at {header:.0f} px"
     )
+    if state["listed"]:  # the reader sees the section they asked for named as the one in view
+        assert state["current"] == anchor, (
+            f"{where}: the table of contents marks {'#' + state['current'] if state['current'] else 'no section'} "
+            f"as the one in view, not #{anchor}"
+        )
 
 
 def links(page, selector: str, *, other_pages: bool = False, expected: list[dict] | None = None) -> list[dict]:
@@ -162,16 +177,16 @@ def open_drawer_table_of_contents(page) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_table_of_contents_links_land_on_their_headings(open_page, page_path, width):
+def test_table_of_contents_links_land_on_their_headings(open_page, kind_page, width):
     w, h = WIDTHS[width]
-    page, watch = open_page(page_path, width=w, height=h)
+    page, watch = open_page(kind_page, width=w, height=h)
     track(page)
     phone = width == "phone"
     toc = ".md-nav--primary .md-nav--secondary" if phone else ".md-sidebar--secondary"
     selector = f"{toc} a.md-nav__link"
     listed = links(page, selector)
     if not listed:
-        assert not page.locator("article h2").count(), f"{page_path}: headings but no table of contents"
+        assert not page.locator("article h2").count(), f"{kind_page}: headings but no table of contents"
         return
     for position, link in enumerate(listed):
         if phone:
@@ -180,14 +195,14 @@ def test_table_of_contents_links_land_on_their_headings(open_page, page_path, wi
         if phone:  # Material closes the menu on navigation, so the heading is not under it
             page.wait_for_function("() => !document.getElementById('__drawer').checked")
         settle(page, link["id"])
-        assert_lands(page, link["id"], f"{page_path} ({width}) table of contents")
+        assert_lands(page, link["id"], f"{kind_page} ({width}) table of contents")
     assert watch.console_errors == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_in_page_links_land_on_their_headings(open_page, page_path, width):
+def test_in_page_links_land_on_their_headings(open_page, kind_page, width):
     w, h = WIDTHS[width]
-    page, watch = open_page(page_path, width=w, height=h)
+    page, watch = open_page(kind_page, width=w, height=h)
     track(page)
     selector = "article a:not(.headerlink)"
     listed = links(page, selector)
@@ -197,16 +212,16 @@ def test_in_page_links_land_on_their_headings(open_page, page_path, width):
         page.evaluate("window.scrollTo(0, 0)")  # so that every jump moves the page
         click(page, links(page, selector, expected=listed)[position])
         settle(page, link["id"])
-        assert_lands(page, link["id"], f"{page_path} ({width}) in-page link")
+        assert_lands(page, link["id"], f"{kind_page} ({width}) in-page link")
     assert watch.console_errors == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_links_to_other_pages_land_and_back_returns(open_page, page_path, width):
+def test_links_to_other_pages_land_and_back_returns(open_page, kind_page, width):
     """A link to another page lands on its heading (or at the top without one), and Back shows
     the link where it was clicked. Each target is followed once per page."""
     w, h = WIDTHS[width]
-    page, watch = open_page(page_path, width=w, height=h)
+    page, watch = open_page(kind_page, width=w, height=h)
     track(page)
     origin_url = page.url
     selector = "article a:not(.headerlink)"
@@ -216,7 +231,7 @@ def test_links_to_other_pages_land_and_back_returns(open_page, page_path, width)
         if not entry["visible"] or entry["href"] in followed:
             continue
         followed.add(entry["href"])
-        where = f"{page_path} ({width}) link to {entry['href']}"
+        where = f"{kind_page} ({width}) link to {entry['href']}"
         link = links(page, selector, other_pages=True, expected=listed)[position]
         element(page, link).scroll_into_view_if_needed()
         page.evaluate(NEXT_FRAME)  # the scroll event has fired: the fastest a reader can click
