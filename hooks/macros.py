@@ -76,9 +76,10 @@ def interval_key(page_uri: str, docs_dir: str | Path) -> str:
         '<p class="interval-key" markdown>'
         f"**Reading a finding:** *{example}* means that one way of training minus the other averaged "
         f"{stats.format_number(key.mean_difference, 1, sign=True)} over {key.n} paired runs (each pair shares a "
-        f"random seed), and that the true mean difference lies between {low} and {high} with 95 % confidence. "
-        f'An interval that excludes 0 is a detectable difference; one that includes 0 reads "no detectable '
-        f'difference".{more}</p>'
+        f"random seed, which varies training only: the test images are the same), and that the true mean "
+        f"difference lies between {low} and {high} with 95 % confidence. A direction word (\"higher\", "
+        f"\"better\") needs an interval that excludes 0 and a p-value that stays below 0.05 after adjusting for the "
+        f'number of comparisons the lab makes; otherwise the finding reads "no detectable difference".{more}</p>'
     )
 
 
