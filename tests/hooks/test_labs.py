@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from hooks import labs
 from hooks.lab_results import extract_results
 from hooks.lab_store import LabStore
 from hooks.labs import Lab, LabError, LabExecution, cache_key, find_labs, snippet_dependencies
+from snippets import labkit
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # ------------------------------------------------------------------ convention
@@ -250,3 +254,22 @@ def test_the_policy_comes_from_lab_execution_only(value, policy):
 def test_an_unknown_policy_is_named_with_the_choices(value):
     with pytest.raises(LabError, match=rf"LAB_EXECUTION='{value}' is not a lab execution policy; choose one of: cache, force, off"):
         LabExecution.from_environment({"LAB_EXECUTION": value})
+
+
+# The lab/build contract: written once, in snippets/labkit.py.
+
+def _code_strings(path: Path) -> set[str]:
+    """String constants in a module's code, leaving out docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+            and isinstance(node.value, str) and id(node) not in docstrings}
+
+
+@pytest.mark.parametrize("literal", [labkit.VARIANTS_ENV, labkit.FIGURE_TAG, labkit.RESULTS_MIME, *labkit.VARIANT_NAMES])
+def test_no_module_of_the_build_or_the_plotting_kit_spells_the_contract_itself(literal):
+    sources = [*sorted((ROOT / "hooks").glob("*.py")), ROOT / "snippets/plotting.py"]
+    spelled = [path.name for path in sources if literal in _code_strings(path)]
+    assert not spelled, f"{literal!r} is spelled in {spelled}: import it from snippets.labkit"

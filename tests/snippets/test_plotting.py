@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import matplotlib
@@ -10,6 +11,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from snippets import labkit, plotting  # noqa: E402
 
 from snippets.plotting import (  # noqa: E402
     DESKTOP_WIDTH_IN,
@@ -113,3 +115,31 @@ def test_single_figure_keeps_working_with_the_light_palette():
     fig, ax = plt.subplots(figsize=(3, 2))
     ax.plot([0, 1], [0, 1], color=PALETTE["blue"])
     assert "fill: #ffffff" in svg_bytes(fig).decode()
+
+
+# The lab/build contract (snippets/labkit.py), as plotting displays it.
+
+def test_the_variants_the_build_reads_are_the_ones_plotting_draws():
+    assert [v.name for v in plotting.VARIANTS] == list(labkit.VARIANT_NAMES)
+    assert plotting.VARIANTS[0].name == labkit.PRIMARY_VARIANT == "desktop-light", "drawn outside the build"
+    assert len(set(labkit.VARIANT_NAMES)) == len(labkit.LAYOUTS) * len(labkit.SCHEME_NAMES)
+
+
+def test_show_figure_and_show_results_display_under_the_contract_names(monkeypatch):
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, **kw: shown.append((data, kw)))
+    monkeypatch.setenv(labkit.VARIANTS_ENV, labkit.ALL_VARIANTS)
+
+    def draw(variant):
+        fig, ax = plt.subplots(figsize=variant.figsize(1.5))
+        ax.plot([0, 1], [0, 1])
+        return fig
+
+    plotting.show_figure(draw, alt="A rising line")
+    assert [kw["metadata"][labkit.FIGURE_METADATA_KEY]["variant"] for _, kw in shown] == list(labkit.VARIANT_NAMES)
+    shown.clear()
+    plotting.show_results({"x": 1})
+    assert json.dumps(shown[0][0][labkit.RESULTS_MIME]) == '{"x": 1}'
