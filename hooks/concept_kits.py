@@ -76,9 +76,19 @@ def kit_of_page(page_uri: str, kits: dict[str, Path]) -> str | None:
         folder = posixpath.dirname(folder)
 
 
+#: The newest modification time of each loaded kit's Python files, by package name.
+_loaded: dict[str, int] = {}
+
+
 def load_kit(folder: Path) -> ModuleType:
-    """The kit's ``macros`` module, its folder imported as a package (its modules import each other relatively)."""
+    """The kit's ``macros`` module, its folder imported as a package (its modules import each other
+    relatively); imported again when one of its files changed (a ``properdocs serve`` rebuild)."""
     package = f"{PACKAGE_PREFIX}.{re.sub(r'[^0-9A-Za-z]', '_', folder.resolve().as_posix())}"
+    changed = max((p.stat().st_mtime_ns for p in folder.glob("*.py")), default=0)
+    if _loaded.get(package) != changed:
+        for name in [name for name in sys.modules if name == package or name.startswith(f"{package}.")]:
+            del sys.modules[name]
+        _loaded[package] = changed
     if package not in sys.modules:
         init = folder / "__init__.py"
         if not init.is_file():

@@ -3,6 +3,7 @@ and nothing concept-specific left in the generic glue."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -88,6 +89,16 @@ def test_unknown_macros_and_pages_without_a_kit_are_named(docs):
     with pytest.raises(KitError, match=r"domains/d/other/deep/page.md: kit.table: no kit/ folder .*"
                                        r"kits: domains/d/some-concept/kit"):
         kit.table()
+
+
+def test_an_edited_kit_is_read_again(docs):
+    """Under ``properdocs serve`` a saved kit file takes effect on the next rebuild, without a restart."""
+    _, kit = page_kit(docs, "domains/d/some-concept/index.md")
+    assert kit.figure(1) == '<svg data-n="1"></svg>'
+    drawing = docs / "domains" / "d" / "some-concept" / "kit" / "drawing.py"
+    drawing.write_text("def draw(n):\n    return f'<svg data-edited=\"{n}\"></svg>'\n")
+    os.utime(drawing, ns=(drawing.stat().st_atime_ns, drawing.stat().st_mtime_ns + 1_000_000_000))
+    assert kit.figure(1) == '<svg data-edited="1"></svg>'
 
 
 def test_a_kit_without_init_is_named(docs):
