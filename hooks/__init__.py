@@ -39,6 +39,9 @@ all of them together). Where one hook must run before another, its adapter says 
 * ``citation.py`` and ``page_history.py``: "Cite this page" (the ``cite_this_page`` macro), a BibTeX
   entry dated by the page's last change in git, left undated when a shallow clone cannot know it;
   every page shows that date as "Last changed" (adapter ``page_history_hook.py``);
-* ``gap_explorer.py``: the overview's interactive figure, and ``macros.py``: the variables and
-  macros pages call (loaded by mkdocs-macros-plugin).
+* ``concept_kits.py``: a concept's own macros, scripts and styles in its folder's ``kit/``
+  (``{{ kit.<macro>() }}``; the files load only on the pages that call a macro needing them);
+* ``macros.py``: the variables and macros pages call (loaded by mkdocs-macros-plugin).
+
+Nothing here names a concept (``tests/hooks/test_concept_kits.py``).
 """

@@ -3,12 +3,12 @@
 Pages state numbers by computing them here at build time from the tested code in
 ``snippets/``, never by typing them: any module is ``snippets.<module>``
 (``{{ snippets.calibration.expected_calibration_error(p, y) | round(3) }}``,
-``hooks/snippet_modules.py``).
+``hooks/snippet_modules.py``). What only one concept's pages call is in that concept's kit,
+``{{ kit.<macro>(...) }}`` (``hooks/concept_kits.py``).
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import sys
@@ -18,43 +18,22 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-VOCAB_SCALE_RESULTS = ROOT / "benchmarks" / "results" / "vocab_scale.json"
-LINEAR_CE_RESULTS = ROOT / "benchmarks" / "results" / "linear_cross_entropy.json"
 sys.path.insert(0, str(ROOT))  # so `snippets`, `hooks` and `tools` import as packages during the build
 
 from hooks.concepts import FRONT_MATTER, concepts_by_domain, read_concepts  # noqa: E402
 from hooks.downloads import module_download_markdown  # noqa: E402
-from hooks.gap_explorer import logit_gap_explorer  # noqa: E402
 from hooks.lab_results import lab_results  # noqa: E402
 from hooks.page_figures import page_figure_html  # noqa: E402
 from hooks import citation, page_assets, page_history, quiz  # noqa: E402
+from hooks.concept_kits import PageKit  # noqa: E402
 from hooks.snippet_modules import SnippetModules  # noqa: E402
-from snippets import half_precision, label_smoothing  # noqa: E402
 from snippets import stats  # noqa: E402
 from snippets.stats import Findings  # noqa: E402
-from tools.results_tables import linear_cross_entropy_markdown, vocab_scale_markdown  # noqa: E402
 
 
 def vector(values, digits: int = 3) -> str:
     """Format a 1-D array as ``[0.025, 0.925]`` for prose and math."""
     return "[" + ", ".join(f"{v:.{digits}g}" for v in np.ravel(values)) + "]"
-
-
-def optimum_table(cases: list[tuple[int, float]]) -> str:
-    """A Markdown table of the smoothed target, the optimal logit gap and the loss floor for
-    each ``(K, alpha)``, computed by the library the page teaches."""
-    rows = [
-        "| *K* | *α* | true-class target | each wrong class | logit gap | loss floor \\(H(y_s)\\), nats |",
-        "|---|---|---|---|---|---|",
-    ]
-    for num_classes, alpha in cases:
-        target = label_smoothing.smooth_labels([0], num_classes, alpha)[0]
-        rows.append(
-            f"| {num_classes:,} | {alpha:g} | {target[0]:.4f} | {target[1]:.2g} "
-            f"| {label_smoothing.optimal_logit_gap(num_classes, alpha):.3f} "
-            f"| {label_smoothing.loss_floor(num_classes, alpha):.3f} |"
-        )
-    return "\n".join(rows)
 
 
 #: The made-up comparison the interval key reads aloud: formatted like every finding on the site.
@@ -147,13 +126,43 @@ def page_source(page) -> str:
     return page.file.src_uri if hasattr(page, "file") else page.path
 
 
+def lines_before_body(source: str) -> int:
+    """How many lines of a page file come before the Markdown the macros see: its front matter and
+    the blank lines after it, which MkDocs strips."""
+    match = FRONT_MATTER.match(source)
+    if not match:
+        return 0
+    rest = source[match.end():]
+    return source[:match.end()].count("\n") + len(rest) - len(rest.lstrip("\n"))
+
+
+#: Blank lines put before the page being rendered (on_pre_page_macros), taken away after it.
+_padding = ""
+
+
+def on_pre_page_macros(env) -> None:
+    """Blank lines stand in for the front matter while the page renders, so a macro error reports
+    the line of the page file ("line N" of ``<template>``) that the author sees in the editor."""
+    global _padding
+    path = env.page.file.abs_src_path  # None for a page a hook generates
+    source = Path(path).read_text(encoding="utf-8-sig") if path and Path(path).is_file() else ""
+    _padding = "\n" * lines_before_body(source)
+    env.markdown = _padding + env.markdown
+
+
+def on_post_page_macros(env) -> None:
+    """Take the stand-in lines away again: the rendered page is as if they had never been there."""
+    if env.markdown.startswith(_padding):
+        env.markdown = env.markdown[len(_padding):]
+
+
 def define_env(env) -> None:
     _define_lab_macros(env)
     env.variables["snippets"] = SnippetModules()
-    env.variables["ls"] = label_smoothing
-    env.variables["half"] = half_precision  # {{ half.float16_overflow_vocabulary(1.0) }}
+    # {{ kit.<macro>(...) }}: a macro of the kit in the page's concept folder (hooks/concept_kits.py)
+    env.variables["kit"] = PageKit(env.conf["docs_dir"], lambda: page_source(env.page),
+                                   lambda feature: page_assets.use(env.page, feature))
     env.filter(vector)
-    env.macro(optimum_table)
     # {{ part_opener() }} under a part page's title: what it teaches and needs, and its reading time
     env.macro(lambda: part_opener(page_source(env.page), env.conf["docs_dir"], env.markdown), "part_opener")
     # {{ reading_time("practice.md", "code.md") }}: minutes, from the pages' text
@@ -169,7 +178,6 @@ def define_env(env) -> None:
     env.macro(lambda name: lab_results(name, page_source(env.page), env.project_dir), "lab")
     # {{ module_download("label_smoothing") }} under library code: its downloads, licence and test command
     env.macro(lambda module: module_download_markdown(module, page_source(env.page), env.conf), "module_download")
-    env.macro(logit_gap_explorer)  # the overview's hero figure: {{ logit_gap_explorer() }}
 
     @env.macro
     def check_yourself() -> str:
@@ -193,26 +201,6 @@ def define_env(env) -> None:
             changed=page_history.last_change(Path(env.conf["docs_dir"]) / source),
         )
         return f"## Cite this page {{: #cite-this-page }}\n\n```bibtex\n{entry}\n```\n"
-
-    @env.macro
-    def vocab_scale_results() -> dict:
-        """The committed vocabulary-scale benchmark (benchmarks/results/vocab_scale.json)."""
-        return json.loads(VOCAB_SCALE_RESULTS.read_text(encoding="utf-8"))
-
-    @env.macro
-    def vocab_scale_table() -> str:
-        """The same benchmark as captioned Markdown tables, or why they are withheld."""
-        return vocab_scale_markdown(vocab_scale_results())
-
-    @env.macro
-    def linear_cross_entropy_results() -> dict:
-        """The linear cross-entropy benchmark (benchmarks/results/linear_cross_entropy.json)."""
-        return json.loads(LINEAR_CE_RESULTS.read_text(encoding="utf-8"))
-
-    @env.macro
-    def linear_cross_entropy_tables() -> str:
-        """The same benchmark as captioned Markdown tables, or why they are withheld."""
-        return linear_cross_entropy_markdown(linear_cross_entropy_results())
 
     def catalog() -> dict:
         return concepts_by_domain(read_concepts(env.conf["docs_dir"]))

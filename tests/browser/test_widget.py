@@ -1,5 +1,5 @@
 """The logit-gap explorer (the overview's hero figure) in Chromium: its numbers and drawing against
-the Python reference (snippets/, hooks/gap_explorer.py), its probability bars, its controls from
+the Python reference (snippets/, the label-smoothing kit's widget.py), its probability bars, its controls from
 the first step, playback, reduced motion, instant navigation, the no-JS figure, its colours, and its
 layout at phone and desk widths."""
 
@@ -13,15 +13,17 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from hooks import gap_explorer as ge
+from hooks.concept_kits import load_kit
 from snippets.gap_dynamics import gap_loss, gap_trajectory
 from snippets.label_smoothing import loss_floor, optimal_logit_gap, smooth_labels, softmax
 from snippets.plotting import SCHEMES
-from tests.browser.conftest import CONCEPT, ROOT
+from tests.browser.conftest import CONCEPT, ROOT, discover_pages
 
 pytestmark = pytest.mark.browser
 
-WIDGET_JS = ROOT / "docs/assets/javascripts/label-smoothing-widget.js"
+KIT = ROOT / "docs/domains/optimization/label-smoothing/kit"
+ge = load_kit(KIT).widget
+WIDGET_JS = KIT / "widget.js"
 HERO = "[data-ls-hero]"
 KS = [2, 10, 11, 32, 1000, 256_000]
 ALPHAS = [0.0, 0.001, 0.01, 0.1, 0.3, 1.0]
@@ -82,6 +84,18 @@ def generated_states(count: int, seed: int = 18) -> list[tuple[int, float, float
 
 
 # ------------------------------------------------------------------ numbers and drawing
+
+
+def test_widget_files_load_only_on_pages_that_show_it(site_dir):
+    """The kit's script and styles (hooks/concept_kits.py) are linked where the widget is, and nowhere else."""
+    shown = []
+    for path in discover_pages(site_dir):
+        page = (site_dir / path / "index.html").read_text(encoding="utf-8")
+        has_widget = "data-ls-hero" in page
+        shown += [path] if has_widget else []
+        for asset in ("kit/widget.css", "kit/widget.js"):
+            assert (asset in page) == has_widget, f"{path or 'landing'}: {asset} {'missing' if has_widget else 'loaded without the widget'}"
+    assert shown == [CONCEPT]
 
 
 def test_widget_script_is_small():
@@ -384,13 +398,8 @@ def test_reduced_motion_jumps_instead_of_animating(hero):
 # ------------------------------------------------------------------ page life
 
 
-def test_survives_instant_navigation(open_page):
-    page, watch = open_page(CONCEPT)
-    page.wait_for_selector(f"{HERO}[data-ls-ready]")
-    page.evaluate("window.__marker = 'same document'")
-    page.locator(".md-sidebar--primary a[href*='calibration-temperature-scaling']").first.click()
-    page.wait_for_url("**/calibration-temperature-scaling/")
-    page.go_back()
+def assert_works_after_instant_navigation(page, watch):
+    """The hero, reached by instant navigation, is set up, styled, live and quiet."""
     page.wait_for_url(f"**/{CONCEPT}")
     page.wait_for_selector(f"{HERO}[data-ls-ready]")
     assert page.evaluate("window.__marker") == "same document", "navigation reloaded the page: instant off?"
@@ -398,9 +407,32 @@ def test_survives_instant_navigation(open_page):
     page.evaluate(f"document.querySelector('{HERO}').scrollIntoView()")
     expect(page.locator(".ls-hero__controls")).to_be_visible()
     expect(page.locator(".ls-hero__static")).to_be_hidden()
+    assert page.evaluate("getComputedStyle(document.querySelector('.ls-hero__charts')).display") == "grid", \
+        "the kit's stylesheet is not on the page"
     set_state(page, 0.2, 1000)
     assert readout(page) == expected_readout(1000, 0.2, 0)
     assert watch.console_errors == []
+
+
+def test_survives_instant_navigation(open_page):
+    page, watch = open_page(CONCEPT)
+    page.wait_for_selector(f"{HERO}[data-ls-ready]")
+    page.evaluate("window.__marker = 'same document'")
+    page.locator(".md-sidebar--primary a[href*='calibration-temperature-scaling']").first.click()
+    page.wait_for_url("**/calibration-temperature-scaling/")
+    page.go_back()
+    assert_works_after_instant_navigation(page, watch)
+
+
+def test_works_after_instant_navigation_from_a_page_without_it(open_page):
+    """Arriving from a page that never loaded the kit's files: instant navigation brings them."""
+    page, watch = open_page(f"{CONCEPT}math/")
+    page.evaluate("window.__marker = 'same document'")
+    # a link in the text to the overview, as a part page's prose has: instant navigation follows it
+    page.evaluate("""document.querySelector('.md-content article').insertAdjacentHTML('afterbegin',
+                     '<a id="to-overview" href="../">overview</a>')""")
+    page.locator("#to-overview").click()
+    assert_works_after_instant_navigation(page, watch)
 
 
 def test_without_javascript_shows_the_build_time_figure(open_page):

@@ -10,6 +10,7 @@ from hooks.labs import LabError
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 CONCEPT = {"summary": "One line.", "key_equation": "y = x", "prerequisites": []}
+PART = {"teaches": "What it teaches.", "needs": "What it needs."}  # a part page's own front matter
 
 
 def page(path: Path, front: dict, body: str = "Body.\n") -> None:
@@ -32,8 +33,8 @@ def docs(tmp_path: Path) -> Path:
         "concept": {**CONCEPT, "number": 2, "parts": [
             {"page": "labs/index.md", "summary": "Its labs."}, {"page": "math.md", "summary": "Its math."}]},
     })
-    page(tmp_path / "domains/late/two/math.md", {"title": "Two: the math", "nav_title": "The math"})
-    page(tmp_path / "domains/late/two/labs/index.md", {"title": "Two's labs"})
+    page(tmp_path / "domains/late/two/math.md", {"title": "Two: the math", "nav_title": "The math", "part": PART})
+    page(tmp_path / "domains/late/two/labs/index.md", {"title": "Two's labs", "part": PART})
     for name, title in (("zeta", "Lab: the last file"), ("alpha", "Lab: the first file")):
         (tmp_path / f"domains/late/two/labs/{name}.py").write_text(
             f"# %% [markdown]\n# # {title}\n#\n# Prose.\n\n# %%\nx = 1\n", encoding="utf-8")

@@ -1,15 +1,12 @@
-"""Presentation macros of hooks/macros.py: what they print, checked against the fact sheet's table."""
+"""Presentation macros of hooks/macros.py: what they print."""
 
+import traceback
 from types import SimpleNamespace
 
-from hooks.macros import concept_list, optimum_table
+import jinja2
+import pytest
 
-
-def test_optimum_table_rows_match_the_closed_forms():
-    table = optimum_table([(10, 0.1), (1000, 0.1)]).splitlines()
-    assert table[0].startswith("| *K* | *α* |") and len(table) == 4
-    assert table[2] == "| 10 | 0.1 | 0.9100 | 0.01 | 4.511 | 0.500 |"
-    assert table[3] == "| 1,000 | 0.1 | 0.9001 | 0.0001 | 9.105 | 1.015 |"
+from hooks.macros import concept_list, lines_before_body, on_post_page_macros, on_pre_page_macros
 
 
 def test_concept_list_links_relative_to_the_page_that_shows_it():
@@ -72,3 +69,34 @@ def test_part_opener_and_prerequisites_come_from_front_matter():
         part_opener("authors.md", docs, "")
     links = prerequisite_links("domains/optimization/label-smoothing/index.md", docs)
     assert links.startswith("[Softmax and Cross-Entropy](../../neural-networks/softmax-cross-entropy/index.md) and [")
+
+
+@pytest.mark.parametrize(
+    ("source", "lines"),
+    [
+        ("# Title\n", 0),
+        ("---\ntitle: A\n---\n# Title\n", 3),
+        ("---\ntitle: A\nrender_macros: true\n---\n\n\n# Title\n", 6),
+        ("---\ntitle: A\n...\nbody\n", 3),
+    ],
+)
+def test_lines_before_body_count_the_front_matter_and_the_blank_lines_mkdocs_strips(source, lines):
+    assert lines_before_body(source) == lines
+
+
+def test_a_macro_error_names_the_line_of_the_page_file(tmp_path):
+    """mkdocs-macros renders the page without its front matter; the stand-in lines put Jinja's line
+    number (the ``<template>`` line of the error's traceback) back on the file's line."""
+    page_file = tmp_path / "page.md"
+    page_file.write_text("---\ntitle: A\nrender_macros: true\n---\n\n# A\n\nText.\n\n{{ undefined_name.x }}\n",
+                         encoding="utf-8")
+    body = "# A\n\nText.\n\n{{ undefined_name.x }}\n"  # what MkDocs hands the macros plugin
+    env = SimpleNamespace(page=SimpleNamespace(file=SimpleNamespace(abs_src_path=str(page_file))), markdown=body)
+    on_pre_page_macros(env)
+    with pytest.raises(jinja2.UndefinedError) as error:
+        jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(env.markdown).render()
+    template_lines = [frame.lineno for frame in traceback.extract_tb(error.tb) if frame.filename == "<template>"]
+    assert template_lines == [10]  # {{ undefined_name.x }} is line 10 of page.md
+    env.markdown = env.markdown.replace("{{ undefined_name.x }}", "rendered")
+    on_post_page_macros(env)
+    assert env.markdown == "# A\n\nText.\n\nrendered\n", "the rendered page has no stand-in lines"

@@ -1,5 +1,5 @@
 /* Logit-gap explorer, the hero figure of the label-smoothing overview. Plain JS + SVG.
- * hooks/gap_explorer.py renders the widget at build time ([data-ls-hero]); this script redraws
+ * kit/widget.py renders the widget at build time ([data-ls-hero]); this script redraws
  * the same layers with the same geometry when alpha or K change, and plays the descent.
  * It re-initialises on every page Material's document$ emits (instant navigation).
  *
@@ -71,7 +71,7 @@
     return x.toPrecision(3);
   }
 
-  function fmtProb(p) {   /* hooks/gap_explorer.fmt_probability */
+  function fmtProb(p) {   /* kit/widget.fmt_probability */
     if (p === 1) return "1";
     var text = p.toFixed(4);
     if (text === "1.0000") return "1 \u2212 " + fmt(1 - p);
@@ -89,7 +89,7 @@
       ", smoothed " + fmt(l[1]) + ", floor " + fmt(d.floor) + ".</span>";
   }
 
-  /* ---------- geometry (hooks/gap_explorer.py draws the same) ---------- */
+  /* ---------- geometry (kit/widget.py draws the same) ---------- */
 
   function f1(x) { return x.toFixed(1); }
 
@@ -134,7 +134,7 @@
     return out;
   }
 
-  function bars(d, run, n) {   /* hooks/gap_explorer.bars_layer */
+  function bars(d, run, n) {   /* kit/widget.bars_layer */
     var p = gapProbabilities(d.K, (run === "hard" ? d.hard : d.soft)[n]), t = target(d, run);
     var slots = Math.min(d.K, MAX_BARS), w = BPW / slots, bottom = BT + BPH, out = "", i, y, v, others = d.K - 1;
     function yOf(q) { return BT + BPH * (1 - q); }
@@ -241,16 +241,14 @@
     update();
   }
 
-  function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-ls-hero]"), setup);
-  }
 
   /* for the browser tests, which compare these with the Python reference */
   window.logitGapExplorer = { trajectory: trajectory, gapLoss: gapLoss, gapProbabilities: gapProbabilities, target: target,
     lossFloor: lossFloor, descent: descent, layer: layer, bars: bars, positions: positions, readout: readout, fmt: fmt,
     fmtProb: fmtProb, samples: samples };
 
-  if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  /* The kit's scripts load at the end of the content of the pages that show the widget
+     (hooks/page_assets.py), and instant navigation runs them again on each such page shown:
+     the widget is in place already, so it is set up at once. */
+  document.querySelectorAll("[data-ls-hero]:not([data-ls-ready])").forEach(setup);
 })();

@@ -1,21 +1,24 @@
-"""The hero widget's build-time markup and geometry (hooks/gap_explorer.py)."""
+"""The hero widget's build-time markup and geometry (the label-smoothing kit's widget.py)."""
 
 from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
-from hooks import gap_explorer as ge
+from hooks.concept_kits import load_kit
 from snippets.gap_dynamics import gap_loss, gap_trajectory
 from snippets.label_smoothing import loss_floor, optimal_logit_gap, smooth_labels, softmax
 from snippets.plotting import SCHEMES
 
 GRID = [(K, a) for K in (2, 10, 1000, 256_000) for a in (0.0, 0.001, 0.1, 0.3, 1.0)]
 SVG = "{http://www.w3.org/2000/svg}"
+KIT = Path(__file__).resolve().parents[2] / "docs/domains/optimization/label-smoothing/kit"
+ge = load_kit(KIT).widget
 
 
 def path_points(d: str) -> np.ndarray:

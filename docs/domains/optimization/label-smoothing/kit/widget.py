@@ -1,11 +1,11 @@
 """The logit-gap explorer, the overview page's hero figure, rendered at build time.
 
-``{{ logit_gap_explorer() }}`` on a page returns the whole widget as HTML, drawn from
+``{{ kit.logit_gap_explorer() }}`` on a page returns the whole widget as HTML, drawn from
 :mod:`snippets.gap_dynamics` for the default K and alpha at step 0, ready for a first experiment:
 the controls; two bar panels, one per run (trained on hard labels, trained on smoothed labels),
 with the target and the predicted probabilities over the classes; two charts of the logit gap
 and each run's training loss against the gradient-descent step on a log axis; a legend and a
-short readout. ``docs/assets/javascripts/label-smoothing-widget.js`` draws the same layers with
+short readout. ``widget.js`` beside this file draws the same layers with
 the same geometry as the controls move, and plays the descent; the browser tests compare the two.
 Without JavaScript the charts show the whole descent and a table gives the true-class probability
 at a few steps.
@@ -13,7 +13,7 @@ at a few steps.
 Colours are the labs' (:data:`snippets.plotting.SCHEMES`): hard labels vermillion, smoothed
 labels blue, targets in the reference colour, dashed.
 
-Plain Python, no MkDocs import: the macro is registered in ``hooks/macros.py``.
+Plain Python, no MkDocs import: part of the concept's kit (``macros.py`` here, ``hooks/concept_kits.py``).
 """
 
 from __future__ import annotations
