@@ -475,3 +475,16 @@ results = {
 }
 
 show_results(results)
+
+# %% [markdown]
+# ## Try it
+#
+# Download the lab, make one change, predict, then run it.
+#
+# * **Smooth harder.** Add `0.3` to `ALPHAS`. Predict first: is the fitted temperature at
+#   α = 0.3 above 1 or below, and above or below the one at α = 0.2? Run: it is below 1 on
+#   every seed, and lower than at α = 0.2, so the model is under-confident and more so.
+# * **Then scale it back.** Still with α = 0.3, compare its test ECE before and after
+#   temperature scaling (`runs["small", 0.3, seed]`, keys `"test"` and `"test_ts"`). Predict:
+#   can dividing by a T below 1 repair over-smoothing? Run: the ECE after scaling is lower on
+#   every seed.
