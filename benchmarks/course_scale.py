@@ -69,7 +69,8 @@ def add_synthetic_concepts(project: Path, count: int) -> list[Path]:
         folder = domain / f"concept-{number}"
         (folder / "labs").mkdir(parents=True)
         (folder / "index.md").write_text(concept_page(number), encoding="utf-8")
-        (folder / "details.md").write_text(f"---\ntitle: Details of concept {number}\n---\n\n# Details of concept {number}\n\nA part page.\n",
+        (folder / "details.md").write_text(f"---\ntitle: Details of concept {number}\npart:\n  teaches: The generated details.\n  needs: The concept's overview.\n"
+                                           f"---\n\n# Details of concept {number}\n\nA part page.\n",
                                            encoding="utf-8")
         (folder / "labs" / "sample.py").write_text(lab, encoding="utf-8")
         pages.append(folder / "index.md")
