@@ -9,8 +9,9 @@ scheme). The site build draws every variant (``hooks/page_figures.py``).
   smoothed targets: the hard loss keeps falling, the smoothed loss has its minimum at g*, where
   it equals the floor H(y_s).
 
-Colours follow the chapter's convention: hard targets grey and dashed, smoothed targets blue,
-where smoothing stops (g* and the floor) vermillion and dotted, as in the overview's widget.
+Colours follow the chapter's one mapping (:data:`snippets.plotting.RUN_HUES`): hard labels
+vermillion, smoothed labels blue, as in the overview's widget and the labs; where smoothing stops
+(g* and the floor) is drawn in the reference colour, dotted.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from snippets.label_smoothing import loss_floor, optimal_logit_gap, smoothed_cross_entropy
-from snippets.plotting import Variant
+from snippets.plotting import Variant, run_color
 
 #: The α values the gap-against-K figure draws, and the class counts it spans.
 ALPHAS = (0.05, 0.1, 0.2)
@@ -45,11 +46,10 @@ def loss_along_gap(gaps: npt.ArrayLike, num_classes: int, alpha: float) -> np.nd
 
 
 def _lines(variant: Variant) -> dict[str, Any]:
-    c = variant.colors
     return {
-        "hard": {"color": c["grey"], "linestyle": "--"},
-        "smoothed": {"color": c["blue"]},
-        "stop": {"color": c["vermillion"], "linestyle": ":", "linewidth": 1.4},
+        "hard": {"color": run_color("hard", variant.scheme)},
+        "smoothed": {"color": run_color("smoothed", variant.scheme)},
+        "stop": {"color": variant.colors["reference"], "linestyle": ":", "linewidth": 1.4},
     }
 
 
@@ -63,10 +63,10 @@ def draw_optimal_gap(variant: Variant) -> Any:
     styles = {0.05: "-.", 0.1: "-", 0.2: (0, (1, 1.5))}
     for alpha in ALPHAS:
         gaps = [optimal_logit_gap(int(k), alpha) for k in classes]
-        ax.plot(classes, gaps, color=variant.colors["blue"], linewidth=widths[alpha], linestyle=styles[alpha],
+        ax.plot(classes, gaps, color=run_color("smoothed", variant.scheme), linewidth=widths[alpha], linestyle=styles[alpha],
                 label=f"α = {alpha:g}")
     marked = optimal_logit_gap(EXAMPLE_CLASSES, EXAMPLE_ALPHA)
-    ax.plot([EXAMPLE_CLASSES], [marked], "o", color=variant.colors["vermillion"], markersize=5)
+    ax.plot([EXAMPLE_CLASSES], [marked], "o", color=variant.colors["reference"], markersize=5)
     ax.annotate(f"K = {EXAMPLE_CLASSES}: g* = {marked:.2f}", (EXAMPLE_CLASSES, marked), xytext=(8, -12),
                 textcoords="offset points", color=variant.colors["text"])
     ax.set_xscale("log")
@@ -87,12 +87,12 @@ def draw_loss_along_gap(variant: Variant) -> Any:
     best, floor = optimal_logit_gap(num_classes, alpha), loss_floor(num_classes, alpha)
     gaps = np.linspace(0.0, 12.0, 241)
     fig, ax = plt.subplots(figsize=variant.figsize(2.9 if variant.phone else 2.6))
-    ax.plot(gaps, loss_along_gap(gaps, num_classes, 0.0), label="hard target", **lines["hard"])
-    ax.plot(gaps, loss_along_gap(gaps, num_classes, alpha), label=f"smoothed target, α = {alpha:g}",
+    ax.plot(gaps, loss_along_gap(gaps, num_classes, 0.0), label="loss on hard labels", **lines["hard"])
+    ax.plot(gaps, loss_along_gap(gaps, num_classes, alpha), label=f"loss on smoothed labels (α = {alpha:g})",
             **lines["smoothed"])
     ax.axhline(floor, **lines["stop"])
     ax.axvline(best, **lines["stop"])
-    ax.plot([best], [floor], "o", color=variant.colors["vermillion"], markersize=5)
+    ax.plot([best], [floor], "o", color=variant.colors["reference"], markersize=5)
     ax.annotate(f"minimum: g* = {best:.2f},\nloss = H(yₛ) = {floor:.2f}", (best, floor), xytext=(14, -34),
                 textcoords="offset points", color=variant.colors["text"])
     ax.set_xlim(gaps[0], gaps[-1])

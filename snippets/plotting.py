@@ -41,10 +41,13 @@ __all__ = [
     "MIN_FONT_PT",
     "PALETTE",
     "PHONE_WIDTH_IN",
+    "RUN_HUES",
     "SCHEMES",
     "VARIANTS",
     "Variant",
     "check_fits",
+    "run_color",
+    "run_label",
     "figure_variants",
     "show_figure",
     "show_results",
@@ -97,6 +100,27 @@ SCHEMES: dict[str, dict[str, str]] = {
 #: The light scheme's colours (for code that draws a single figure).
 PALETTE = SCHEMES["light"]
 _HUES = ("blue", "vermillion", "green", "orange", "purple", "sky", "grey")
+
+#: The chapter's one colour per run, a hue of :data:`SCHEMES`: hard labels vermillion, smoothed
+#: labels blue, in the hero widget, the labs and the math page's figures alike. Nothing else the
+#: chapter draws uses these two hues, so a colour always means the same kind of run.
+RUN_HUES = {"hard": "vermillion", "smoothed": "blue"}
+
+
+def run_color(run: str, scheme: str = "light") -> str:
+    """The colour of ``run`` ("hard" or "smoothed") in ``scheme``."""
+    if run not in RUN_HUES:
+        raise ValueError(f"run must be one of {sorted(RUN_HUES)}, got {run!r}")
+    return SCHEMES[scheme][RUN_HUES[run]]
+
+
+def run_label(run: str, alpha: float | None = None) -> str:
+    """A run's name in legends, as the hero names it: "trained on hard labels", "trained on smoothed labels (α = 0.1)"."""
+    if run not in RUN_HUES:
+        raise ValueError(f"run must be one of {sorted(RUN_HUES)}, got {run!r}")
+    if run == "hard":
+        return "trained on hard labels"
+    return "trained on smoothed labels" + ("" if alpha is None else f" (α = {alpha:g})")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import numpy as np
 
 from snippets.gap_dynamics import gap_loss, gap_probabilities, gap_trajectory
 from snippets.label_smoothing import loss_floor, optimal_logit_gap, smooth_labels
-from snippets.plotting import SCHEMES
+from snippets.plotting import RUN_HUES, SCHEMES, run_label
 
 STEPS = 10_000        # four decades: enough for the smallest alpha on the slider to settle
 LEARNING_RATE = 1.0   # <= 2, so the smoothed gap never overshoots g*
@@ -52,11 +52,11 @@ CHARTS = {"gap": "logit gap g", "loss": "each run's training loss (nats)"}
 BAR_HEIGHT, BAR_TOP, BAR_BOTTOM, BAR_RIGHT = 142, 26, 38, 8
 BAR_PLOT_W, BAR_PLOT_H = WIDTH - LEFT - BAR_RIGHT, BAR_HEIGHT - BAR_TOP - BAR_BOTTOM
 MAX_BARS = 10
-RUNS = {"hard": "trained on hard labels", "soft": "trained on smoothed labels"}
+RUNS = {"hard": run_label("hard"), "soft": run_label("smoothed")}
 TABLE_STEPS = (0, 1, 10, 100, 1_000, 10_000)   # the no-JavaScript table's rows
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 # The labs' colours (snippets/plotting.py), so a run has one colour on every page of the chapter.
-COLOURS = {"hard": "vermillion", "soft": "blue", "reference": "reference"}
+COLOURS = {"hard": RUN_HUES["hard"], "soft": RUN_HUES["smoothed"], "reference": "reference"}
 
 
 # ------------------------------------------------------------------ numbers and words

@@ -10,7 +10,8 @@
 # $$\Delta^\star = \log\!\left(1 + \frac{K(1-\alpha)}{\alpha}\right),$$
 #
 # at which the loss equals its floor $H(y_s)$. With hard labels there is no minimiser: the
-# gradient $\mathrm{softmax}(z) - y$ never vanishes, and the gap keeps growing. Müller,
+# gradient $\mathrm{softmax}(z) - y$ never vanishes, and the gap keeps growing (the logit gap is
+# the true logit minus the mean wrong logit, as in [Which gap?](../../math/#which-gap)). Müller,
 # Kornblith and Hinton (2019, §2) argue that this is why smoothing makes the penultimate
 # representations of a class cluster tightly, at equal distances from the other classes.
 # Does a small network trained on real data show all three?
@@ -33,7 +34,7 @@ from IPython.display import Markdown, display, update_display
 from snippets.datasets import load_digits_split
 from snippets.label_smoothing import loss_floor, optimal_logit_gap, smoothed_cross_entropy, softmax
 from snippets.mlp import MLP, smoothed_objective, train
-from snippets.plotting import show_figure, show_results
+from snippets.plotting import run_color, run_label, show_figure, show_results
 from snippets.stats import Findings
 
 started = time.perf_counter()
@@ -126,7 +127,8 @@ def draw_training(variant):
     c = variant.colors
     rows, cols = (2, 1) if variant.phone else (1, 2)
     fig, (ax_gap, ax_loss) = plt.subplots(rows, cols, figsize=variant.figsize(5.6 if variant.phone else 3.3))
-    for arm, colour, name in (("hard", c["vermillion"], "hard labels"), ("smoothed", c["blue"], f"α = {ALPHA:g}")):
+    for arm in ("hard", "smoothed"):
+        colour, name = run_color(arm, variant.scheme), run_label(arm, ALPHA)
         for ax, key in ((ax_gap, "gap"), (ax_loss, "loss")):
             values = np.stack([runs[arm, s][1][key] for s in SEEDS])
             ax.plot(steps, values.mean(axis=0), color=colour, label=name)
@@ -154,6 +156,10 @@ show_figure(draw_training, alt=(
     f"Training loss: the smoothed loss levels off at its floor of {FLOOR:.2f} nats, the hard-label loss falls "
     "towards 0."
 ))
+
+# %% [markdown]
+# **Takeaway.** Trained on smoothed labels, the gap stops at the closed form and the loss at its
+# floor; trained on hard labels, both keep moving for as long as training runs.
 
 # %% tags=["prose"]
 rows = [
@@ -234,9 +240,13 @@ def draw_projection(variant):
     rows, cols = (2, 1) if variant.phone else (1, 2)
     fig, axes = plt.subplots(rows, cols, figsize=variant.figsize(6.4 if variant.phone else 3.6))
     markers = {0: "o", 3: "s", 8: "^"}
-    colours = {0: c["blue"], 3: c["vermillion"], 8: c["green"]}
-    for ax, (arm, title) in zip(axes, (("hard", "hard labels"), ("smoothed", f"label smoothing, α = {ALPHA:g}"))):
-        points, labels = projection(runs[arm, 0][0])
+    colours = {0: c["green"], 3: c["orange"], 8: c["purple"]}  # not the runs' hues: here colour means the digit
+    projected = {arm: projection(runs[arm, 0][0]) for arm in ("hard", "smoothed")}
+    # One scale for both panels, so the smoothed picture is drawn as much smaller as it is.
+    reach = 1.05 * max(np.abs(points - points.mean(axis=0)).max() for points, _ in projected.values())
+    for ax, arm in zip(axes, ("hard", "smoothed")):
+        points, labels = projected[arm]
+        title = run_label(arm, ALPHA)
         points = points - points.mean(axis=0)
         for k in CLASSES:
             sel = labels == k
@@ -244,7 +254,9 @@ def draw_projection(variant):
                        linewidths=0, label=f"digit {k}")
         g = geo[arm][0]
         ax.set_title(f"{title}\ntightness {g['tightness']:.2f}, scale {g['scale']:.1f}")
-        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_xlim(-reach, reach)
+        ax.set_ylim(-reach, reach)
+        ax.set_aspect("equal", adjustable="box")
         ax.set_xlabel("plane coordinate 1")
         ax.set_ylabel("plane coordinate 2")
     axes[0].legend(loc="best", handletextpad=0.2)
@@ -258,6 +270,10 @@ show_figure(draw_projection, alt=(
     f"{findings.arm('tightness', 'smoothed').mean:.2f} against {findings.arm('tightness', 'hard').mean:.2f} and the "
     f"centroid distance {findings.arm('scale', 'smoothed').mean:.1f} against {findings.arm('scale', 'hard').mean:.1f}."
 ))
+
+# %% [markdown]
+# **Takeaway.** Drawn on one scale, the smoothed network's digits are small, compact clusters; the
+# hard-label network's are broad and far apart.
 
 # %% tags=["prose"]
 rows = [f"| projection, {len(SEEDS)} seeds | hard labels | α = {ALPHA:g} | α − hard, 95 % interval |", "|---|---|---|---|"]
