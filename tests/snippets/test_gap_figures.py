@@ -5,7 +5,7 @@ import pytest
 
 from snippets.gap_figures import FIGURES, loss_along_gap
 from snippets.label_smoothing import loss_floor, optimal_logit_gap
-from snippets.plotting import VARIANTS, figure_variants
+from snippets.plotting import VARIANTS, figure_variants, run_color
 
 
 @pytest.mark.parametrize("num_classes", [2, 3, 10, 1000])
@@ -44,3 +44,11 @@ def test_every_figure_draws_every_variant_inside_its_frame(name):
     svgs = figure_variants(FIGURES[name])  # check_fits raises if anything spills over
     assert set(svgs) == {v.name for v in VARIANTS}
     assert all(svg.startswith(b"<?xml") for svg in svgs.values())
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.name)
+def test_the_loss_figure_draws_each_run_in_its_chapter_colour(variant):
+    svg = figure_variants(FIGURES["loss-along-gap"], (variant,))[variant.name].decode().lower()
+    for run in ("hard", "smoothed"):
+        assert f"stroke: {run_color(run, variant.scheme).lower()}" in svg
+    assert f"stroke: {variant.colors['grey'].lower()}" not in svg  # hard labels are no longer grey

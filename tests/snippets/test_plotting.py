@@ -143,3 +143,23 @@ def test_show_figure_and_show_results_display_under_the_contract_names(monkeypat
     shown.clear()
     plotting.show_results({"x": 1})
     assert json.dumps(shown[0][0][labkit.RESULTS_MIME]) == '{"x": 1}'
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_each_run_has_one_colour_of_its_own(scheme):
+    hard, smoothed = plotting.run_color("hard", scheme), plotting.run_color("smoothed", scheme)
+    assert hard == SCHEMES[scheme]["vermillion"] and smoothed == SCHEMES[scheme]["blue"]
+    assert hard != smoothed
+
+
+def test_runs_are_named_as_the_hero_names_them():
+    assert plotting.run_label("hard") == "trained on hard labels"
+    assert plotting.run_label("hard", 0.1) == "trained on hard labels"
+    assert plotting.run_label("smoothed") == "trained on smoothed labels"
+    assert plotting.run_label("smoothed", 0.1) == "trained on smoothed labels (α = 0.1)"
+
+
+@pytest.mark.parametrize("call", [lambda: plotting.run_color("soft"), lambda: plotting.run_label("soft")])
+def test_an_unknown_run_is_named_in_the_error(call):
+    with pytest.raises(ValueError, match="'soft'"):
+        call()
