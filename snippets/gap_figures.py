@@ -93,8 +93,9 @@ def draw_loss_along_gap(variant: Variant) -> Any:
     ax.axhline(floor, **lines["stop"])
     ax.axvline(best, **lines["stop"])
     ax.plot([best], [floor], "o", color=variant.colors["reference"], markersize=5)
-    ax.annotate(f"minimum: g* = {best:.2f},\nloss = H(yₛ) = {floor:.2f}", (best, floor), xytext=(14, -34),
-                textcoords="offset points", color=variant.colors["text"])
+    ax.annotate(f"minimum: g* = {best:.2f},\nloss = H(yₛ) = {floor:.2f}", (best, floor), xytext=(best + 1.0, 1.3),
+                textcoords="data", color=variant.colors["text"],
+                arrowprops={"arrowstyle": "-", "color": variant.colors["text"], "linewidth": 0.8})  # clear of the curves and ticks
     ax.set_xlim(gaps[0], gaps[-1])
     ax.set_ylim(0, 2.8)  # room above the curves for the legend
     ax.set_xlabel(f"logit gap g (K = {num_classes})")

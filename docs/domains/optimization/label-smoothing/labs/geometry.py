@@ -127,15 +127,19 @@ def draw_training(variant):
     c = variant.colors
     rows, cols = (2, 1) if variant.phone else (1, 2)
     fig, (ax_gap, ax_loss) = plt.subplots(rows, cols, figsize=variant.figsize(5.6 if variant.phone else 3.3))
+    run_lines = []
     for arm in ("hard", "smoothed"):
-        colour, name = run_color(arm, variant.scheme), run_label(arm, ALPHA)
+        colour = run_color(arm, variant.scheme)
         for ax, key in ((ax_gap, "gap"), (ax_loss, "loss")):
             values = np.stack([runs[arm, s][1][key] for s in SEEDS])
-            ax.plot(steps, values.mean(axis=0), color=colour, label=name)
+            (line,) = ax.plot(steps, values.mean(axis=0), color=colour, label=run_label(arm, ALPHA))
             ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.25, linewidth=0)
-    ax_gap.axhline(GAP_STAR, color=c["reference"], linestyle="--", linewidth=1.1, label=f"closed form {GAP_STAR:.2f}")
-    ax_loss.axhline(FLOOR, color=c["reference"], linestyle="--", linewidth=1.1, label=f"floor $H(y_s)$ = {FLOOR:.2f}")
-    ax_loss.axhline(0.0, color=c["grey"], linestyle=":", linewidth=1.1, label="hard-label floor 0")
+        run_lines.append(line)
+    closed_form = ax_gap.axhline(GAP_STAR, color=c["reference"], linestyle="--", linewidth=1.1,
+                                 label=f"closed form {GAP_STAR:.2f}")
+    floors = [ax_loss.axhline(FLOOR, color=c["reference"], linestyle="--", linewidth=1.1,
+                              label=f"floor $H(y_s)$ = {FLOOR:.2f}"),
+              ax_loss.axhline(0.0, color=c["grey"], linestyle=":", linewidth=1.1, label="hard-label floor 0")]
     for ax in (ax_gap, ax_loss):
         ax.set_xscale("log")
         ax.set_xlabel("training step (log scale)")
@@ -143,8 +147,11 @@ def draw_training(variant):
     ax_gap.set_title("Logit gap")
     ax_loss.set_ylabel("training loss (nats)")
     ax_loss.set_title("Training loss")
-    ax_gap.legend(loc="upper left")
-    ax_loss.legend(loc="upper right")
+    # Each panel keys its reference lines; the runs, named as the overview's widget names them, are keyed
+    # once below both panels (their names are too long for a phone-width panel).
+    ax_gap.legend(handles=[closed_form], loc="upper left")
+    ax_loss.legend(handles=floors, loc="upper right")
+    fig.legend(handles=run_lines, loc="outside lower center", ncols=1 if variant.phone else 2)
     return fig
 
 
@@ -238,7 +245,7 @@ findings.adjust()  # every comparison the lab reports is recorded: the family is
 def draw_projection(variant):
     c = variant.colors
     rows, cols = (2, 1) if variant.phone else (1, 2)
-    fig, axes = plt.subplots(rows, cols, figsize=variant.figsize(6.4 if variant.phone else 3.6))
+    fig, axes = plt.subplots(rows, cols, figsize=variant.figsize(7.0 if variant.phone else 3.9))
     markers = {0: "o", 3: "s", 8: "^"}
     colours = {0: c["green"], 3: c["orange"], 8: c["purple"]}  # not the runs' hues: here colour means the digit
     projected = {arm: projection(runs[arm, 0][0]) for arm in ("hard", "smoothed")}
