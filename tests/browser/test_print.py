@@ -23,6 +23,8 @@ def test_a_part_prints_cleanly(open_page, part, scheme):
         assert page.evaluate(f"getComputedStyle(document.querySelector('{chrome}')).display") == "none", chrome
     assert page.evaluate(CLIPPED) == []
     assert page.evaluate("document.body.style.backgroundColor || getComputedStyle(document.body).backgroundColor") in ("rgb(255, 255, 255)", "")
+    # the canvas follows the root's color-scheme: a dark one fills the paper's margins
+    assert page.evaluate("getComputedStyle(document.documentElement).colorScheme") == "light"
     shown = page.evaluate("[...document.querySelectorAll('.lab-figure img')].filter(i => i.getClientRects().length).map(i => i.currentSrc || i.src)")
     assert all("-dark" not in src for src in shown), shown
     if part == "":
