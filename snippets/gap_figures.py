@@ -86,7 +86,7 @@ def draw_loss_along_gap(variant: Variant) -> Any:
     num_classes, alpha = EXAMPLE_CLASSES, EXAMPLE_ALPHA
     best, floor = optimal_logit_gap(num_classes, alpha), loss_floor(num_classes, alpha)
     gaps = np.linspace(0.0, 12.0, 241)
-    fig, ax = plt.subplots(figsize=variant.figsize(2.9 if variant.phone else 2.6))
+    fig, ax = plt.subplots(figsize=variant.figsize(3.4 if variant.phone else 2.6))
     ax.plot(gaps, loss_along_gap(gaps, num_classes, 0.0), label="loss on hard labels", **lines["hard"])
     ax.plot(gaps, loss_along_gap(gaps, num_classes, alpha), label=f"loss on smoothed labels (α = {alpha:g})",
             **lines["smoothed"])
@@ -97,10 +97,13 @@ def draw_loss_along_gap(variant: Variant) -> Any:
                 textcoords="data", color=variant.colors["text"],
                 arrowprops={"arrowstyle": "-", "color": variant.colors["text"], "linewidth": 0.8})  # clear of the curves and ticks
     ax.set_xlim(gaps[0], gaps[-1])
-    ax.set_ylim(0, 2.8)  # room above the curves for the legend
+    ax.set_ylim(0, 2.8)  # room above the curves for the legend (desktop) and the note
     ax.set_xlabel(f"logit gap g (K = {num_classes})")
     ax.set_ylabel("loss of one example (nats)")
-    ax.legend(loc="upper right")
+    if variant.phone:  # a phone-width panel has no room beside the curves' start for the legend
+        fig.legend(loc="outside lower center")
+    else:
+        ax.legend(loc="upper right")
     return fig
 
 
