@@ -18,6 +18,10 @@ writes benchmarks/results/reload_time.json. The load rule is every benchmark's
     .venv/bin/python -m benchmarks.reload_time        # 5 edits of the concept page, as `make serve` serves
     .venv/bin/python -m benchmarks.reload_time --repeats 9 --page docs/authors.md
     .venv/bin/python -m benchmarks.reload_time --serve-args=   # a full rebuild on every save
+    .venv/bin/python -m benchmarks.reload_time --page docs/domains/optimization/label-smoothing/labs/vocabulary-scale.py
+
+A lab (a jupytext ``.py``) is edited with a Python comment: the odd saves change it, so it runs
+again; the even ones restore it, so its stored execution is reused.
 """
 
 from __future__ import annotations
@@ -113,8 +117,8 @@ class Server:
 
 
 def page_url(page: Path, docs: Path = ROOT / "docs") -> str:
-    """Directory URL of a page under ``docs``: a/b/index.md -> a/b/, a/b.md -> a/b/."""
-    uri = page.relative_to(docs).as_posix().removesuffix(".md")
+    """Directory URL of a page under ``docs``: a/b/index.md -> a/b/, a/b.md -> a/b/, a/labs/c.py -> a/labs/c/."""
+    uri = page.relative_to(docs).as_posix().removesuffix(".md").removesuffix(".py")
     return uri.removesuffix("index") if uri == "index" or uri.endswith("/index") else f"{uri}/"
 
 
@@ -150,7 +154,7 @@ def one_edit(server: Server, page: Path, url: str, content: bytes) -> dict[str, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--page", default=DEFAULT_PAGE, help="Markdown page to edit (default: the concept page)")
+    parser.add_argument("--page", default=DEFAULT_PAGE, help="Markdown page or lab .py to edit (default: the concept page)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--serve-args", default="--dirty",
                         help="extra arguments for `properdocs serve` (default: --dirty, as `make serve` runs it)")
@@ -169,7 +173,8 @@ def main() -> None:
         server.wait_until_serving()
         time.sleep(1.0)  # let the watcher settle after the first build
         for index in range(args.repeats):
-            edited = original if index % 2 else original + f"\n<!-- reload benchmark {index} -->\n".encode()
+            comment = f"# reload benchmark {index}" if page.suffix == ".py" else f"<!-- reload benchmark {index} -->"
+            edited = original if index % 2 else original + f"\n{comment}\n".encode()
             runs.append(one_edit(server, page, url, edited))
             print(f"edit {index + 1}: reload {runs[-1]['reload_s']:.2f} s, page {runs[-1]['page_s']:.2f} s, "
                   f"rebuild {runs[-1]['rebuild_s']:.2f} s", flush=True)

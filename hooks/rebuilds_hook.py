@@ -1,5 +1,6 @@
 """MkDocs adapter for ``hooks/rebuilds.py``: under `properdocs serve --dirty`, a rebuild after an edit of
-anything but Markdown pages renders every page again, and a page a dirty rebuild does not render
+anything but Markdown pages renders every page again, notebook pages are rendered on every rebuild
+(from mkdocs-jupyter's cache, which drops the conversion of a notebook a build skips), and a page a dirty rebuild does not render
 keeps the table of contents its last render made (other pages' hooks read it: a chapter's
 overview lists the sections of its parts). Every build also keeps the theme's compiled templates
 in ``.cache/jinja`` (Jinja's own bytecode cache, keyed by template source), since MkDocs makes a
@@ -49,9 +50,12 @@ def on_files(files, config):
     _this_build = time.time()
     if _dirty and _last_good_build:
         inputs = [config.config_file_path, config.docs_dir, *config.watch]
-        if newest_change(inputs) >= _last_good_build:
-            for file in files.documentation_pages():
-                file.is_modified = lambda: True  # noqa: B023 - every page, whatever its mtime
+        everything = newest_change(inputs) >= _last_good_build
+        for file in files.documentation_pages():
+            # mkdocs-jupyter deletes the stored conversion of every notebook a build does not render,
+            # so a notebook page skipped now would be converted again on the next full rebuild
+            if everything or file.src_uri.endswith(".ipynb"):
+                file.is_modified = lambda: True  # noqa: B023 - whatever its mtime
     return files
 
 

@@ -248,3 +248,44 @@ def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(s
     finally:
         config = load_config(str(path))
         config.plugins.on_startup(command="build", dirty=False)  # hooks keep module state: undo
+
+
+def test_under_dirty_rebuilds_a_lab_edit_runs_and_converts_that_lab_only(site, tmp_path, caplog):
+    """`properdocs serve --dirty`: a Markdown edit runs no lab and keeps every notebook's stored
+    conversion (mkdocs-jupyter deletes those of notebooks a build skips); a lab edit then runs and
+    converts that lab alone."""
+    import logging
+    import time
+
+    from properdocs.commands.build import build as properdocs_build
+    from properdocs.config import load_config
+
+    project = tmp_path / "dirty-labs"
+    docs = project / "docs"
+    shutil.copytree(FIXTURE / "docs", docs)
+    (project / ".cache").symlink_to(site.parent / ".cache", target_is_directory=True)
+    path = fixture_config(project, docs)
+
+    def dirty_build() -> str:
+        caplog.clear()
+        config = load_config(str(path))
+        config.plugins.on_startup(command="serve", dirty=True)
+        properdocs_build(config, dirty=True)
+        return caplog.text
+
+    caplog.set_level(logging.INFO)
+    try:
+        dirty_build()
+        time.sleep(0.01)  # the edits below are newer than the last build's start
+        page = docs / ALPHA / "index.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n<!-- an edit -->\n", encoding="utf-8")
+        log = dirty_build()
+        assert "executed in" not in log and "Converting notebook" not in log and "Evicted stale cache" not in log
+        lab = docs / BETA / "labs" / "calibration.py"
+        lab.write_text(lab.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+        log = dirty_build()
+        assert re.findall(r"labs: (\S+): executed", log) == [f"{BETA}/labs/calibration"]
+        assert re.findall(r"Converting notebook.*?(domains/\S+)\.ipynb", log) == [f"{BETA}/labs/calibration"]
+    finally:
+        config = load_config(str(path))
+        config.plugins.on_startup(command="build", dirty=False)  # hooks keep module state: undo
