@@ -250,7 +250,7 @@ def test_dirty_rebuilds_render_only_edited_pages_unless_something_else_changed(s
         config.plugins.on_startup(command="build", dirty=False)  # hooks keep module state: undo
 
 
-def test_under_dirty_rebuilds_a_lab_edit_runs_and_converts_that_lab_only(site, tmp_path, caplog):
+def test_under_dirty_rebuilds_a_lab_edit_runs_and_converts_that_lab_only(site, tmp_path, caplog, monkeypatch):
     """`properdocs serve --dirty`: a Markdown edit runs no lab and keeps every notebook's stored
     conversion (mkdocs-jupyter deletes those of notebooks a build skips); a lab edit then runs and
     converts that lab alone."""
@@ -260,6 +260,7 @@ def test_under_dirty_rebuilds_a_lab_edit_runs_and_converts_that_lab_only(site, t
     from properdocs.commands.build import build as properdocs_build
     from properdocs.config import load_config
 
+    monkeypatch.setenv("LAB_EXECUTION", "cache")  # the policy serve runs under; CI's force would run every lab
     project = tmp_path / "dirty-labs"
     docs = project / "docs"
     shutil.copytree(FIXTURE / "docs", docs)
