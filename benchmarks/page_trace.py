@@ -12,7 +12,8 @@ while, and the trace of its main thread is summed up:
 - blocking time: the part of every main-thread task beyond 50 ms, after the first contentful
   paint (as total blocking time is defined, but measured, not simulated as Lighthouse does);
 - script evaluation, by script;
-- style recalculation and layout forced by a script, by the script line that asked for it: the
+- style recalculation and layout forced by a script, by the script line that asked for it (and
+  how much of it ran inside long tasks, the part that blocks): the
   innermost stack frame outside third-party code, the theme's bundle mapped through its source
   map to Material's TypeScript source (``components/palette/index.ts:186``);
 - the style and layout the browser did on its own (not forced), and the element counts restyled.
@@ -25,6 +26,7 @@ Results, with the medians over ``--rounds``, go to ``--out`` (JSON); the table i
 from __future__ import annotations
 
 import argparse
+import bisect
 import importlib.metadata
 import json
 import statistics
@@ -194,8 +196,16 @@ def summarize(events: list[dict], url: str, scripts: Scripts) -> dict[str, Any]:
     tasks = [e for e in own if e.get("ph") == "X" and e.get("name") in ("RunTask", "ThreadControllerImpl::RunTask")]
     blocking = sum(max(0.0, e["dur"] / 1000 - LONG_TASK_MS) for e in tasks if e["ts"] >= fcp)
     longest = max((e["dur"] / 1000 for e in tasks if e["ts"] >= fcp), default=0.0)
+    long_tasks = sorted((e["ts"], e["ts"] + e["dur"]) for e in tasks if e["ts"] >= fcp and e["dur"] / 1000 > LONG_TASK_MS)
+    starts = [start for start, _ in long_tasks]
+
+    def in_long_task(ts: float) -> bool:
+        index = bisect.bisect_right(starts, ts) - 1
+        return index >= 0 and ts < long_tasks[index][1]
+
     evaluation: dict[str, float] = defaultdict(float)
     forced: dict[str, float] = defaultdict(float)
+    forced_blocking: dict[str, float] = defaultdict(float)
     unforced = {STYLE: 0.0, LAYOUT: 0.0}
     restyled = 0
     for event in own:
@@ -211,8 +221,10 @@ def summarize(events: list[dict], url: str, scripts: Scripts) -> dict[str, Any]:
             if event["name"] == STYLE:
                 restyled += (event.get("args", {}).get("elementCount") or data.get("elementCount") or 0)
             if stack:
-                kind = "style" if event["name"] == STYLE else "layout"
-                forced[f"{kind} {scripts.cause(stack)}"] += ms
+                cause = f"{'style' if event['name'] == STYLE else 'layout'} {scripts.cause(stack)}"
+                forced[cause] += ms
+                if in_long_task(event["ts"]):
+                    forced_blocking[cause] += ms
             else:
                 unforced[event["name"]] += ms
     return {
@@ -221,6 +233,7 @@ def summarize(events: list[dict], url: str, scripts: Scripts) -> dict[str, Any]:
         "evaluation_ms": {k: round(v) for k, v in sorted(evaluation.items(), key=lambda kv: -kv[1])},
         "forced_ms": {k: round(v) for k, v in sorted(forced.items(), key=lambda kv: -kv[1])},
         "forced_total_ms": round(sum(forced.values())),
+        "forced_in_long_tasks_ms": {k: round(v) for k, v in sorted(forced_blocking.items(), key=lambda kv: -kv[1])},
         "unforced_style_ms": round(unforced[STYLE]),
         "unforced_layout_ms": round(unforced[LAYOUT]),
         "elements_restyled": restyled,
@@ -260,8 +273,9 @@ def print_summary(name: str, summary: dict[str, Any], top: int) -> None:
     print(f"\n{name or '/'}: blocking {summary['blocking_ms']} ms (longest task {summary['longest_task_ms']} ms), "
           f"forced style+layout {summary['forced_total_ms']} ms, unforced style {summary['unforced_style_ms']} ms, "
           f"layout {summary['unforced_layout_ms']} ms, {summary['elements_restyled']:,} elements restyled")
+    print("  forced ms (of which in long tasks)  cause")
     for cause, ms in list(summary["forced_ms"].items())[:top]:
-        print(f"  {ms:6d} ms  {cause}")
+        print(f"  {ms:6d} ({summary['forced_in_long_tasks_ms'].get(cause, 0):6d})  {cause}")
     evaluation = ", ".join(f"{script} {ms}" for script, ms in list(summary["evaluation_ms"].items())[:6])
     print(f"  evaluation ms: {evaluation}")
 

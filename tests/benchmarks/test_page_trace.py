@@ -97,7 +97,7 @@ def test_summary_sums_blocking_and_forced_work_by_cause(scripts):
         {**main, "ph": "X", "name": "RunTask", "ts": 400 * ms, "dur": 40 * ms},     # short
         {**main, "ph": "X", "name": "UpdateLayoutTree", "ts": 210 * ms, "dur": 30 * ms,
          "args": {"elementCount": 500, "beginData": {"stackTrace": [frame("bundle.js", 1, 6)]}}},
-        {**main, "ph": "X", "name": "Layout", "ts": 250 * ms, "dur": 20 * ms,
+        {**main, "ph": "X", "name": "Layout", "ts": 330 * ms, "dur": 20 * ms,
          "args": {"beginData": {"stackTrace": [frame("bundle.js", 1, 6)]}}},
         {**main, "ph": "X", "name": "UpdateLayoutTree", "ts": 300 * ms, "dur": 5 * ms, "args": {"elementCount": 10}},
         {**main, "ph": "X", "name": "EvaluateScript", "ts": 5 * ms, "dur": 8 * ms,
@@ -109,6 +109,7 @@ def test_summary_sums_blocking_and_forced_work_by_cause(scripts):
     assert summary["longest_task_ms"] == 120
     assert summary["forced_ms"] == {"style src/a.ts:6 f": 30, "layout src/a.ts:6 f": 20}
     assert summary["forced_total_ms"] == 50
+    assert summary["forced_in_long_tasks_ms"] == {"style src/a.ts:6 f": 30}  # the layout ran after the long task
     assert summary["unforced_style_ms"] == 5 and summary["unforced_layout_ms"] == 0
     assert summary["elements_restyled"] == 510
     assert summary["evaluation_ms"] == {"site.js": 8}
