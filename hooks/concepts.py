@@ -277,6 +277,11 @@ class Concept:
         """"Phase 3: Optimization & generalization" → "Phase 3"."""
         return self.phase.split(":")[0]
 
+    @property
+    def phase_name(self) -> str:
+        """"Phase 3: Optimization & generalization" → "Optimization & generalization"."""
+        return self.phase.split(":", 1)[1].strip()
+
 
 def front_matter(path: Path, src_uri: str) -> dict[str, Any]:
     """The YAML front matter of a Markdown page ({} when it has none)."""

@@ -88,6 +88,7 @@ def test_concept_template_renders_badge_equation_and_connections():
     html = CONCEPT.read_text(encoding="utf-8")
     badge = re.search(r'<p class="concept-badge">(.*?)</p>', html, re.S)[1]
     assert re.sub(r"<[^>]+>|\s+", " ", badge).split() == "Concept 60 of 100 · Optimization · Phase 3".split()
+    assert '<span title="Optimization &amp; generalization">Phase 3</span>' in badge, "the tooltip adds the name, not the number again"
     assert 'class="concept-card concept-key-equation"' in html
     assert 'id="connections"' in html and html.count('class="concept-card concept-link"') >= 4
     assert "/foundations/label-smoothing/" in html, "the page says which legacy page it replaces"

@@ -6,7 +6,10 @@ tab is silently not collected. This test finds Python fences the way MkDocs' sup
 code from snippets/ (whose modules are tested under tests/snippets/).
 """
 
+import contextlib
+import io
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,50 @@ def test_every_python_fence_runs_or_includes_a_tested_snippet(page):
         f"or a content tab?): {skipped}. Move the code to the left margin, or into snippets/ "
         "and include it by section."
     )
+
+
+def shown_results(body: list[str]) -> list[str]:
+    """The comments of a fence, in order: where a page shows what its prints print."""
+    return [line.split("#", 1)[1].strip() for line in body if "#" in line]
+
+
+def printed_lines(body: list[str]) -> list[str]:
+    """What running the fence prints, line by line."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(compile(textwrap.dedent("\n".join(body)), "<fence>", "exec"), {"__name__": "__fence__"})
+    return output.getvalue().splitlines()
+
+
+def unshown(printed: list[str], comments: list[str]) -> list[str]:
+    """The printed lines that no comment shows, matched in order: a comment shows a line when it
+    starts with it, followed by nothing, a colon or a comma ("0.3639, as before")."""
+    missing, position = [], 0
+    for line in printed:
+        shown = re.compile(rf"{re.escape(line.strip())}(?:$|[:,])")
+        found = next((i for i in range(position, len(comments)) if shown.match(comments[i])), None)
+        if found is None:
+            missing.append(line)
+        else:
+            position = found + 1
+    return missing
+
+
+def test_unshown_finds_a_printed_line_no_comment_shows():
+    assert unshown(["0.3639", "158.3"], ["0.3639, as before", "158.3: no overflow"]) == []
+    assert unshown(["0.05 0.955 0.035"], ["A model that is right", "0.05 0.955 0.035"]) == []
+    assert unshown(["0.3639", "0.2056"], ["0.3639"]) == ["0.2056"]
+    assert unshown(["0.36"], ["0.3639"]) == ["0.36"], "a prefix of a longer number is not the number"
+    assert unshown(["2", "1"], ["1", "2"]) == ["1"], "in the order printed"
+
+
+PRINTING = [(page, line, body) for page in PAGES if page.is_relative_to(ROOT / "docs")
+            for line, body in python_fences(page.read_text(encoding="utf-8"))
+            if any("print(" in b for b in body) and line in collected_lines(page.read_text(encoding="utf-8"), page)]
+
+
+@pytest.mark.parametrize("page, line, body", PRINTING, ids=[f"{p.relative_to(ROOT)}:{n}" for p, n, _ in PRINTING])
+def test_every_printed_result_is_shown_on_the_page(page, line, body):
+    """A reader who does not run a snippet still sees what it prints, as a comment beside or below the print."""
+    missing = unshown(printed_lines(body), shown_results(body))
+    assert not missing, f"{page.relative_to(ROOT)}:{line} prints {missing}, which no comment in the snippet shows"

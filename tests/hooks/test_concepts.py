@@ -68,6 +68,7 @@ def test_domain_phase_and_next_are_derived(tmp_path):
     a, b = concepts[A], concepts[B]
     assert (a.domain, a.domain_uri) == ("Domain D", "domains/d/index.md"), "the folder, named by its index.md"
     assert (a.phase, b.phase) == ("Phase 2: Optimization", "Phase 1: Foundations"), "docs/course.yml, by number"
+    assert (a.phase_short, a.phase_name) == ("Phase 2", "Optimization"), "the badge and its tooltip, each said once"
     assert (a.next, b.next) == ((), (A,)), "b's next is every concept that lists b as a prerequisite"
     concepts = read_concepts(write_site(tmp_path, {**VALID, "next_extra": [B]}))
     assert concepts[A].next == (B,), "next_extra adds curated moves"

@@ -40,7 +40,8 @@ def test_a_page_without_terms_is_unchanged():
 def test_the_glossary_file_defines_every_term_the_pages_need_and_marks_them_outside_math_and_code():
     definitions = dict(re.findall(r"^\*\[([^\]]+)\]: (.+)$", GLOSSARY.read_text(encoding="utf-8"), re.M))
     for term in ("ECE", "NLL", "fitted temperature", "perplexity", "BLEU", "AUROC", "risk–coverage curve",
-                 "linear probe", "negative smoothing", "logit", "logit gap", "KD"):
+                 "linear probe", "negative smoothing", "logit", "logit gap", "KD", "nats",
+                 "penultimate activations", "penultimate layer"):
         assert definitions.get(term), f"includes/glossary.md does not define {term!r}"
     assert all(len(text) < 300 and "*" not in text for text in definitions.values())
     md = markdown.Markdown(extensions=["abbr", "pymdownx.arithmatex"], extension_configs={"pymdownx.arithmatex": {"generic": True}})

@@ -254,6 +254,9 @@ def test_legend_and_loss_chart_say_what_is_drawn():
     html = ge.logit_gap_explorer()
     assert "trained on hard labels" in html and "trained on smoothed labels" in html
     assert "hard target" not in html and "smoothed target<" not in html
+    legend = re.search(r'<p class="ls-hero__legend">(.*?)</p>', html).group(1)
+    assert "g*, the gap where the smoothed run stops" in legend
+    assert "H(y<sub>s</sub>), the floor under its loss" in legend
     assert "each run's training loss (nats)" in html
     assert "gradient-descent steps (log scale)" in html
 

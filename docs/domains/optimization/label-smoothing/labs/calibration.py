@@ -32,7 +32,7 @@ from snippets.calibration import brier_score, expected_calibration_error, fit_te
 from snippets.datasets import load_digits_split, subsample_per_class
 from snippets.label_smoothing import smoothed_cross_entropy, softmax
 from snippets.mlp import MLP, smoothed_objective, train
-from snippets.plotting import show_figure, show_results
+from snippets.plotting import run_color, run_label, show_figure, show_results
 from snippets.stats import Findings
 
 started = time.perf_counter()
@@ -182,20 +182,25 @@ def pooled(regime, alpha, temperature_scaled=False):
     return softmax(logits), np.concatenate([data.y_test] * len(SEEDS))
 
 
+# Grouped by run, named as the overview's widget names them: (run, panel title, predictions, findings arm).
 PANELS = [
-    ("hard labels", pooled("small", 0.0), "baseline"),
-    ("temp. scaled", pooled("small", 0.0, True), "temperature_scaled"),
-    (f"α = {best_alpha:g} (chosen)", pooled("small", best_alpha), best),
-    ("α = 0.1", pooled("small", 0.1), "alpha_0.1"),
+    ("hard", "as trained", pooled("small", 0.0), "baseline"),
+    ("hard", "temperature-scaled", pooled("small", 0.0, True), "temperature_scaled"),
+    ("smoothed", f"α = {best_alpha:g}, chosen", pooled("small", best_alpha), best),
+    ("smoothed", "α = 0.1", pooled("small", 0.1), "alpha_0.1"),
 ]
 
 
 def draw_reliability(variant):
     c = variant.colors
-    rows, cols = (2, 2) if variant.phone else (1, 4)
-    fig, axes = plt.subplots(rows, cols, figsize=variant.figsize(5.9 if variant.phone else 2.9),
-                             sharex=True, sharey=True)
-    for ax, (title, (probs, labels), arm) in zip(axes.flat, PANELS):
+    fig = plt.figure(figsize=variant.figsize(6.3 if variant.phone else 3.1))
+    # one group of two panels per run, side by side on a desk and stacked on a phone
+    groups = fig.subfigures(2, 1) if variant.phone else fig.subfigures(1, 2, wspace=0.02)
+    axes = []
+    for group, run in zip(groups, ("hard", "smoothed")):
+        group.suptitle(run_label(run), color=run_color(run, variant.scheme), fontsize=10, fontweight="bold")
+        axes += list(group.subplots(1, 2, sharex=True, sharey=True))
+    for i, (ax, (_, title, (probs, labels), arm)) in enumerate(zip(axes, PANELS)):
         diagram = reliability_diagram(probs, labels, n_bins=N_BINS)
         width = np.diff(diagram.edges)
         filled = diagram.count > 0
@@ -204,16 +209,17 @@ def draw_reliability(variant):
         ax.bar(diagram.edges[:-1][filled], diagram.accuracy[filled], width=width[filled], align="edge",
                fill=False, edgecolor=c["green"], linewidth=1.2, label="accuracy in bin")
         ax.plot([0, 1], [0, 1], color=c["reference"], linestyle="--", linewidth=1.2, label="perfect calibration")
+        if variant.phone:   # the phone's narrower panel
+            title = title.replace("temperature-scaled", "temp. scaled")
         ax.set_title(f"{title}\nECE {findings.arm('ece', arm).mean:.3f}")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_xticks([0, 0.5, 1])
         ax.set_xticklabels(["0", "0.5", "1"])
-    for ax in axes.flat[-cols:]:
         ax.set_xlabel("confidence")
-    for ax in axes.flat[::cols]:
-        ax.set_ylabel("accuracy")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
+        if i % 2 == 0:
+            ax.set_ylabel("accuracy")
+    handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=1 if variant.phone else 3)
     return fig
 

@@ -166,7 +166,10 @@ show_figure(draw_training, alt=(
 
 # %% [markdown]
 # **Takeaway.** Trained on smoothed labels, the gap stops at the closed form and the loss at its
-# floor; trained on hard labels, both keep moving for as long as training runs.
+# floor; trained on hard labels, both keep moving for as long as training runs. Two things differ
+# from the overview's widget: the smoothed gap runs past the closed form before it settles, and the
+# hard gap grows far faster. This is a network trained with Adam, not plain gradient descent on
+# free logits; [the math part](../../math/#which-gap) explains both.
 
 # %% tags=["prose"]
 rows = [
