@@ -372,6 +372,6 @@ def logit_gap_explorer(num_classes: int = 10, alpha: float = 0.1) -> str:
         'K logits, from zeros; the bars are their softmax. The wrong logits stay equal, so the gap '
         'g = z<sub>true</sub> − z<sub>other</sub> is the whole state. Each run\'s loss is cross-entropy '
         'against its own labels; against the smoothed labels y<sub>s</sub> it cannot fall below their '
-        'entropy H(y<sub>s</sub>). With hard labels the gap gains about 2.3 (log 10) for every tenfold '
-        'more steps.</p></div>'
+        f'entropy H(y<sub>s</sub>). With hard labels the gap gains about {math.log(10):.1f} (ln 10, the '
+        'natural logarithm) for every tenfold more steps.</p></div>'
     )
