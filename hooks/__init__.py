@@ -23,7 +23,7 @@ all of them together). Where one hook must run before another, its adapter says 
 * ``images.py``: image sizes and lazy loading (adapter ``images_hook.py``);
 * ``notebook_pages.py``: lab pages slimmed of mkdocs-jupyter's inline CSS and CDN loaders
   (adapter ``notebook_pages_hook.py``);
-* ``rebuilds.py``: what a ``mkdocs serve --dirty`` rebuild must render (adapter ``rebuilds_hook.py``);
+* ``rebuilds.py``: what a ``properdocs serve --dirty`` rebuild must render (adapter ``rebuilds_hook.py``);
 * ``site_url.py``: a deploy build (DEPLOY=1) needs a real public SITE_URL (adapter ``site_url_hook.py``;
   ``python3 -m hooks.site_url`` checks the environment without MkDocs);
 * ``glossary.py``: the terms of ``includes/glossary.md`` explained at their first use on each

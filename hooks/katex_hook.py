@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # MkDocs loads hooks by file path; the plain modu
 from hooks import katex  # noqa: E402
 
 _renderer: katex.KatexRenderer | None = None
-_dirty = False  # `mkdocs serve --dirty` renders only some pages: the cache must not shrink to theirs
+_dirty = False  # `properdocs serve --dirty` renders only some pages: the cache must not shrink to theirs
 
 
 def on_startup(command, dirty) -> None:
@@ -52,5 +52,5 @@ def on_post_build(config) -> None:
 
 
 def on_build_error(error) -> None:
-    if _renderer is not None:  # a failed rebuild under `mkdocs serve` keeps the whole cache
+    if _renderer is not None:  # a failed rebuild under `properdocs serve` keeps the whole cache
         _renderer.close(complete=False)

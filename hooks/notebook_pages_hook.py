@@ -28,4 +28,4 @@ def on_post_build(config) -> None:
         target = Path(config["site_dir"]) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(css, encoding="utf-8")
-    _stylesheets.clear()  # `mkdocs serve` rebuilds: write each stylesheet once per build
+    _stylesheets.clear()  # `properdocs serve` rebuilds: write each stylesheet once per build

@@ -1,6 +1,6 @@
 """MkDocs adapter for ``hooks/rebuilds.py``: under `properdocs serve --dirty`, a rebuild after an edit of
-anything but Markdown pages renders every page again, notebook pages are rendered on every rebuild
-(from mkdocs-jupyter's cache, which drops the conversion of a notebook a build skips), and a page a dirty rebuild does not render
+anything but Markdown pages renders every page again, the notebook conversions mkdocs-jupyter stored
+survive rebuilds that skip their pages, and a page a dirty rebuild does not render
 keeps the table of contents its last render made (other pages' hooks read it: a chapter's
 overview lists the sections of its parts). Every build also keeps the theme's compiled templates
 in ``.cache/jinja`` (Jinja's own bytecode cache, keyed by template source), since MkDocs makes a
@@ -51,11 +51,9 @@ def on_files(files, config):
     if _dirty and _last_good_build:
         inputs = [config.config_file_path, config.docs_dir, *config.watch]
         everything = newest_change(inputs) >= _last_good_build
-        for file in files.documentation_pages():
-            # mkdocs-jupyter deletes the stored conversion of every notebook a build does not render,
-            # so a notebook page skipped now would be converted again on the next full rebuild
-            if everything or file.src_uri.endswith(".ipynb"):
-                file.is_modified = lambda: True  # noqa: B023 - whatever its mtime
+        if everything:
+            for file in files.documentation_pages():
+                file.is_modified = lambda: True  # whatever its mtime
     return files
 
 
@@ -72,6 +70,9 @@ def on_env(env, config, files):
         if file.page is not None and file.page.content is None and key in _tocs:
             file.page.toc = _tocs[key]
 
+    if _dirty:
+        _keep_notebook_conversions(config)
+
     folder = Path(config.config_file_path).parent / ".cache" / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))
@@ -81,3 +82,13 @@ def on_env(env, config, files):
 def on_post_build(config) -> None:
     global _last_good_build
     _last_good_build = _this_build
+
+
+def _keep_notebook_conversions(config) -> None:
+    """mkdocs-jupyter (0.26.3, plugin.py on_post_build) deletes every stored conversion the build did
+    not read, so a dirty rebuild that skips a lab page would make the next full build convert that
+    notebook again. Rendering every lab page on every rebuild avoided that but made a reload cost
+    grow with the number of labs; marking the stored conversions as read keeps them at no cost."""
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None:
+        jupyter._used_cache_paths.update(Path(jupyter.config["cache_dir"]).glob("*.json"))

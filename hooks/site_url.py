@@ -3,7 +3,7 @@
 ``mkdocs.yml`` reads ``site_url`` from the SITE_URL environment variable. Without it a build has
 no canonical links and an empty sitemap, so nothing in it names an address: its relative links
 work wherever it is served (Material's instant navigation, which needs the sitemap to tell its
-own pages from others, then leaves every click to the browser; ``mkdocs serve`` sets its own
+own pages from others, then leaves every click to the browser; ``properdocs serve`` sets its own
 address, so authors keep it). A build meant for deployment (DEPLOY=1) must carry the real
 public URL: a missing, loopback or stand-in one would go out in every canonical link and in the
 sitemap, and break instant navigation for readers.

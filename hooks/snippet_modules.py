@@ -2,7 +2,7 @@
 
 A page with ``render_macros: true`` writes ``{{ snippets.calibration.expected_calibration_error(...) }}``
 for any ``snippets/<module>.py``: no edit to ``hooks/macros.py`` and no restart. A module saved
-while ``mkdocs serve`` runs is imported again on the next rebuild (its file's modification time
+while ``properdocs serve`` runs is imported again on the next rebuild (its file's modification time
 changed). A name with no module fails with the list of those that exist.
 """
 
