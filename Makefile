@@ -30,17 +30,11 @@ $(VENV)/.installed: requirements.txt requirements-torch.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
-	$(BIN)/pip install --quiet -r requirements-torch.txt
+	$(BIN)/pip install --quiet -r requirements-torch.txt -c constraints.txt
 	touch $@
 
-# mutmut needs a newer click than the site's environment pins: see requirements-mutation.txt.
-mutation: .venv-mutation/.installed
-	.venv-mutation/bin/python -m benchmarks.mutation
-
-.venv-mutation/.installed: requirements-mutation.txt
-	$(PYTHON) -m venv .venv-mutation
-	.venv-mutation/bin/pip install --quiet -r requirements-mutation.txt
-	touch $@
+mutation: setup
+	$(BIN)/python -m benchmarks.mutation
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

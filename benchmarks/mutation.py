@@ -1,7 +1,7 @@
 """Mutation testing of the numerics the pages teach; target: >= 97 % of mutants killed.
 
-    make mutation                  # sets up .venv-mutation, then runs this with 2 workers
-    .venv-mutation/bin/python -m benchmarks.mutation --workers 1 --module calibration
+    make mutation                  # sets up .venv, then runs this with 2 workers
+    .venv/bin/python -m benchmarks.mutation --workers 1 --module calibration
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) makes one small change at a time (an
 operator, a constant, an argument) in snippets/label_smoothing.py, calibration.py and
@@ -12,8 +12,8 @@ equivalent ones are listed in EQUIVALENT below, each with the reason; any other 
 is reported as unexplained. The score is killed / (total - equivalent), per module.
 
 Results go to benchmarks/results/mutation.json; `python -m benchmarks.report` puts the scores
-in the README. mutmut 3.8.1 needs click >= 8.4.2, newer than the site's environment pins, so it
-runs in a virtual environment of its own (requirements-mutation.txt), never in `make test`.
+in the README. It runs in the site's environment (mutmut is pinned in requirements.txt), never in
+`make test`.
 """
 
 from __future__ import annotations

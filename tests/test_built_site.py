@@ -110,6 +110,7 @@ OPTIONAL = {
     "setuptools",  # its .pth start-up hook (_distutils_hack) runs in every interpreter of this venv
     "colorama",  # tornado.log colours its output with it if present
     "charset-normalizer",  # numpy.f2py.crackfortran guesses file encodings with it if present
+    "rich",  # scikit-learn's sklearn/callback/_progressbar.py uses it if present (mutmut brings it)
 }
 #: Appended to each downloaded notebook: where `snippets` came from, and every distribution loaded.
 PROBE = """
