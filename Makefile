@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make serve   set up, build and serve the site with live reload at http://127.0.0.1:8000/
+#                (another address: make serve ADDRESS=127.0.0.1:8001)
 #                (--dirty: saving a Markdown page re-renders that page only; see hooks/rebuilds.py)
 #   make test    set up, build the site strictly, and run every test (unit, page fences, browser)
 # A dev tool, not part of `make test`:
@@ -7,11 +8,12 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: serve build test setup clean mutation
 
 serve: setup
-	$(BIN)/properdocs serve --livereload --dirty
+	$(BIN)/properdocs serve --livereload --dirty --dev-addr $(ADDRESS)
 
 build: setup
 	$(BIN)/properdocs build --strict

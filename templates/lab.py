@@ -3,7 +3,7 @@
 #
 # Copy to `docs/domains/<domain>/<concept>/labs/<name>.py`: the build finds it, runs it, lists it in
 # the navigation under this title, and publishes its page, figures and download. Keep the title
-# cell, the results cell and "What this does not show"; replace the rest.
+# cell, the results cell, "What this does not show" and "Try it"; replace the rest.
 #
 # **What it asks.** One or two sentences: the question, and the claim of a paper it tests.
 # **Data.** Three Gaussian blobs in the plane, drawn afresh for each seed. **Design.** Each seed
@@ -85,3 +85,10 @@ show_results({"findings": findings.to_dict()})
 #
 # * What the experiment cannot say, in a line or two each: here, anything about deep networks,
 #   or about accuracy, which this lab does not measure.
+
+# %% [markdown]
+# ## Try it
+#
+# * Two or three changes a reader can make to the download, each with the prediction to make
+#   first and what the run shows. Claim only what a test checks: each change runs, at a small size,
+#   in `tests/docs/<this lab's folder under docs/>/test_<name>.py` ("Add a lab" in the authors' guide).
