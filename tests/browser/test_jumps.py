@@ -61,6 +61,22 @@ SETTLE = """([id, stillMs, timeoutMs]) => new Promise((done, fail) => {
   tick();
 })"""
 
+# From the first script on: every scroll and address change with the time, the page's height and
+# where the hash's element sits, so a landing that fails says what moved the page and when.
+SCROLL_TIMELINE = """(() => {
+  const timeline = window.__scrollTimeline = [];
+  const note = kind => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id && document.getElementById(id);
+    if (timeline.length < 60) timeline.push([Math.round(performance.now()), kind, Math.round(scrollY),
+      document.documentElement.scrollHeight, location.hash, target ? Math.round(target.getBoundingClientRect().top) : null]);
+  };
+  addEventListener('scroll', () => note('scroll'), {passive: true});
+  addEventListener('hashchange', () => note('hashchange'));
+  addEventListener('DOMContentLoaded', () => note('ready'));
+  addEventListener('load', () => note('load'));
+})()"""
+
 NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 # Where the target sits, and which section the table of contents marks as the one in view (its
@@ -271,14 +287,19 @@ def legacy_target(site_dir: Path, anchor: str) -> str:
 
 
 @pytest.mark.parametrize("anchor", LEGACY_ANCHORS)
-def test_old_links_into_the_concept_page_reach_their_sections(open_page, site_dir, anchor):
+def test_old_links_into_the_concept_page_reach_their_sections(open_page, server, site_dir, anchor):
     target = legacy_target(site_dir, anchor)
     path, _, target_id = target.partition("#")
-    page, watch = open_page(CONCEPT + "#" + anchor)
+    page, watch = open_page(CONCEPT, wait=False)
+    page.add_init_script(SCROLL_TIMELINE)
+    page.goto(server.url(CONCEPT + "#" + anchor), wait_until="load")
+    page.wait_for_load_state("networkidle")
     page.wait_for_function("path => location.pathname === path", arg="/" + path)
     settle(page, target_id or None)
     if target_id:
-        assert_lands(page, target_id, f"old link #{anchor} (to {target})")
+        timeline = "\n".join(map(str, page.evaluate("window.__scrollTimeline")))
+        assert_lands(page, target_id, f"old link #{anchor} (to {target}); [ms, event, scrollY, height, hash, "
+                                      f"its top] since the first script:\n{timeline}\n")
     else:  # the section became a whole page: its top is the target
         assert page.evaluate("window.scrollY") == 0, f"old link #{anchor} opens {path} scrolled, not at its top"
     assert watch.console_errors == []
