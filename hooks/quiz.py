@@ -51,6 +51,7 @@ import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -316,6 +317,12 @@ def _attributes(**values: Any) -> str:
     return " ".join(f'{name.rstrip("_").replace("_", "-")}="{html.escape(str(v), quote=True)}"' for name, v in values.items())
 
 
+def plain_number(value: float) -> str:
+    """``value`` as its author wrote it, without exponent notation: 50.0 -> "50", 1e-05 -> "0.00001",
+    1500.0 -> "1,500" (grouped like the shown answers)."""
+    return f"{Decimal(repr(value)).normalize():,f}"
+
+
 def _letter(index: int) -> str:
     return "ABCDEF"[index]
 
@@ -335,7 +342,7 @@ def _question_markdown(question: Question, number: int, total: int) -> str:
         '<form class="quiz-form" markdown>',
     ]
     if question.kind == "numeric":
-        tolerance = f"{question.tolerance:.{question.decimals + 1}g}"
+        tolerance = plain_number(question.tolerance)
         lines += [
             '<p class="quiz-entry" hidden>',
             f'<label for="{qid}-value">Your answer{" in " + question.unit if question.unit else ""}</label>',
