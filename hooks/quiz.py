@@ -333,7 +333,9 @@ def _question_markdown(question: Question, number: int, total: int) -> str:
     data = dict(class_="quiz-question", id=qid, data_question=question.id, data_fingerprint=question.fingerprint(),
                 data_kind=question.kind)
     if question.kind == "numeric":
-        data.update(data_answer=repr(question.answer), data_tolerance=repr(question.tolerance))
+        # data-decimals: quiz.js reads "0,829" as 0.829 where decimals are asked for, "2,048" as 2048 where not
+        data.update(data_answer=repr(question.answer), data_tolerance=repr(question.tolerance),
+                    data_decimals=question.decimals)
     lines = [
         f"<div {_attributes(**data)} markdown>",
         f'<div class="quiz-prompt" id="{qid}-prompt" markdown>',
@@ -343,6 +345,8 @@ def _question_markdown(question: Question, number: int, total: int) -> str:
     ]
     if question.kind == "numeric":
         tolerance = plain_number(question.tolerance)
+        # The hint; a comma is read as quiz.js's parseNumber says: a decimal comma when the
+        # question asks for decimals ("0,829"), a thousands separator when not ("2,048").
         lines += [
             '<p class="quiz-entry" hidden>',
             f'<label for="{qid}-value">Your answer{" in " + question.unit if question.unit else ""}</label>',
