@@ -130,6 +130,18 @@ def is_lab(src_uri: str) -> bool:
     return filename.endswith(".py") and posixpath.basename(folder) == LABS_FOLDER
 
 
+def lab_source_uri(page_uri: str) -> str | None:
+    """The lab ``.py`` whose page is ``page_uri`` (the inverse of :attr:`Lab.page_uri`), else None.
+
+    A lab's page is rendered from ``<lab>.ipynb`` in the lab store, which git does not track:
+    what the page says was written in the ``.py``.
+    """
+    if not page_uri.endswith(".ipynb"):
+        return None
+    source = page_uri.removesuffix(".ipynb") + ".py"
+    return source if is_lab(source) else None
+
+
 def find_labs(sources: Iterable[tuple[str, str | Path | None]]) -> list[Lab]:
     """The labs among ``(src_uri, absolute source path)`` pairs, sorted by key."""
     return sorted(

@@ -51,6 +51,7 @@ import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -316,6 +317,12 @@ def _attributes(**values: Any) -> str:
     return " ".join(f'{name.rstrip("_").replace("_", "-")}="{html.escape(str(v), quote=True)}"' for name, v in values.items())
 
 
+def plain_number(value: float) -> str:
+    """``value`` as its author wrote it, without exponent notation: 50.0 -> "50", 1e-05 -> "0.00001",
+    1500.0 -> "1,500" (grouped like the shown answers)."""
+    return f"{Decimal(repr(value)).normalize():,f}"
+
+
 def _letter(index: int) -> str:
     return "ABCDEF"[index]
 
@@ -326,7 +333,9 @@ def _question_markdown(question: Question, number: int, total: int) -> str:
     data = dict(class_="quiz-question", id=qid, data_question=question.id, data_fingerprint=question.fingerprint(),
                 data_kind=question.kind)
     if question.kind == "numeric":
-        data.update(data_answer=repr(question.answer), data_tolerance=repr(question.tolerance))
+        # data-decimals: quiz.js reads "0,829" as 0.829 where decimals are asked for, "2,048" as 2048 where not
+        data.update(data_answer=repr(question.answer), data_tolerance=repr(question.tolerance),
+                    data_decimals=question.decimals)
     lines = [
         f"<div {_attributes(**data)} markdown>",
         f'<div class="quiz-prompt" id="{qid}-prompt" markdown>',
@@ -335,7 +344,9 @@ def _question_markdown(question: Question, number: int, total: int) -> str:
         '<form class="quiz-form" markdown>',
     ]
     if question.kind == "numeric":
-        tolerance = f"{question.tolerance:.{question.decimals + 1}g}"
+        tolerance = plain_number(question.tolerance)
+        # The hint; a comma is read as quiz.js's parseNumber says: a decimal comma when the
+        # question asks for decimals ("0,829"), a thousands separator when not ("2,048").
         lines += [
             '<p class="quiz-entry" hidden>',
             f'<label for="{qid}-value">Your answer{" in " + question.unit if question.unit else ""}</label>',

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -45,3 +46,13 @@ def test_actionlint_reports_a_misspelt_context_and_an_unknown_input(tmp_path):
 
 def test_there_is_a_workflow():
     assert [path.name for path in WORKFLOWS] == ["site.yml"]
+
+
+def test_the_site_is_built_from_the_whole_history_that_git_may_read():
+    """Pages are dated by git (hooks/page_history.py): a shallow checkout, or one git refuses to
+    read in the container, would publish every page without a "Last changed" date."""
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))["jobs"]["test"]["steps"]
+    checkout = next(i for i, step in enumerate(steps) if str(step.get("uses", "")).startswith("actions/checkout@"))
+    assert steps[checkout].get("with", {}).get("fetch-depth") == 0
+    build = next(i for i, step in enumerate(steps) if step.get("run") == "make test")
+    assert any("safe.directory" in step.get("run", "") for step in steps[checkout + 1:build])

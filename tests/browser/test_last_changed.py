@@ -10,7 +10,10 @@ from tests.browser.conftest import CONCEPT, ROOT
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize(("part", "source"), [("", "index.md"), ("math/", "math.md"), ("labs/", "labs/index.md")])
+@pytest.mark.parametrize(("part", "source"), [
+    ("", "index.md"), ("math/", "math.md"), ("labs/", "labs/index.md"),
+    ("labs/calibration/", "labs/calibration.py"),  # rendered from a generated .ipynb: dated by the lab's .py
+])
 def test_pages_show_their_last_change(site_dir, part, source):
     source = ROOT / "docs" / CONCEPT / source
     html = (site_dir / CONCEPT / part / "index.html").read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
 """A part printed to PDF: no navigation chrome, light figures, formulas, tables and code inside the
-page, external links with their address (docs/assets/stylesheets/print.css)."""
+page, external links with their address (docs/assets/stylesheets/print.css), and every fold open
+(Material's own beforeprint handling)."""
 
 import pytest
 
@@ -33,4 +34,43 @@ def test_a_part_prints_cleanly(open_page, part, scheme):
     assert link.evaluate("a => getComputedStyle(a, '::after').content").startswith('" <http')
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 2
+    assert watch.console_errors == []
+
+
+PRINTED = """() => ({
+  closed: [...document.querySelectorAll('details:not([open])')].map(d => d.className),
+  formulas: [...document.querySelectorAll('details.optional .katex-display')].filter(e => e.checkVisibility()).length,
+  answers: [...document.querySelectorAll('details.quiz-answer')].filter(e => e.innerText.length > 200).length,
+  clipped: %s })""" % CLIPPED
+
+
+def test_folds_print_open_and_close_again(open_page):
+    """A closed <details> prints its summary line only, which would leave the optional derivations
+    and the quiz's answers off paper. Material opens every fold of the content on beforeprint and
+    closes it again on afterprint (its details component); Chromium also opens folds itself when
+    it prints, so page.pdf() alone would pass without Material's part. The events are therefore
+    dispatched here as the browser dispatches them around printing (a dispatched event makes
+    Chromium open nothing), under print media; page.pdf() then checks a real print."""
+    page, watch = open_page(CONCEPT + "math/", width=A4_WIDTH, height=1123)
+    page.emulate_media(media="print")
+    folded = page.evaluate("document.querySelectorAll('details.optional .katex-display').length")
+    answers = page.evaluate("document.querySelectorAll('details.quiz-answer').length")
+    assert folded >= 3 and answers >= 3, "the math part folds derivations and quiz answers"
+    # a closed fold hides its content (checkVisibility), laid out or not
+    before = page.evaluate(PRINTED)
+    assert before["formulas"] == 0 and before["answers"] == 0
+
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    printed = page.evaluate(PRINTED)
+    assert printed["closed"] == [], "folds print closed"
+    assert printed["formulas"] == folded  # every folded formula is on paper ...
+    assert printed["clipped"] == []  # ... inside the page
+    assert printed["answers"] == answers  # each quiz answer prints its explanation, not just its summary
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate(PRINTED)["closed"] == before["closed"]  # the reader's page as it was
+
+    page.evaluate("""() => addEventListener('beforeprint', () => { window.printed = (%s)(); })""" % PRINTED)
+    assert page.pdf(format="A4").startswith(b"%PDF")
+    assert page.evaluate("window.printed.closed") == []
+    page.wait_for_function("!document.querySelector('details[open]')")
     assert watch.console_errors == []

@@ -100,6 +100,25 @@ def test_right_wrong_reset_and_reload(open_page, width, scheme):
     assert watch.console_errors == []
 
 
+@pytest.mark.parametrize(("part", "qid"), [
+    ("code/", "mixup-true-target"),  # 3 decimals: "0,829" is 0.829, not 829 (a thousands group)
+    ("scale/", "float16-one-position"),  # a whole number: "7,008" is 7008
+])
+def test_a_comma_is_read_as_the_question_asks(open_page, part, qid):
+    name = part.rstrip("/")
+    (asked,) = [q for q in quiz.read_questions(ROOT / "docs" / CONCEPT / f"{name}.questions.yml", SnippetModules(), f"{name}.md")
+                if q.id == qid]
+    # a decimal comma where decimals are asked for, a thousands comma where not
+    typed = f"{asked.answer:.{asked.decimals}f}".replace(".", ",") if asked.decimals else f"{asked.answer:,.0f}"
+    assert "," in typed and "." not in typed, typed
+    page, watch = open_page(CONCEPT + part)
+    page.wait_for_selector("details.quiz[data-quiz-ready]", state="attached")
+    page.locator("details.quiz > summary").click()
+    answer_numeric(page, qid, typed)
+    assert "Right." in feedback(page, qid), typed
+    assert watch.console_errors == []
+
+
 def test_an_edited_question_forgets_its_old_answer(open_page):
     page, _ = open_quiz(open_page)
     answer_numeric(page, NUMERIC, f"{QUESTIONS[NUMERIC].answer}")

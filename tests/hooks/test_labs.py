@@ -12,7 +12,7 @@ import pytest
 from hooks import labs
 from hooks.lab_results import extract_results
 from hooks.lab_store import LabStore
-from hooks.labs import Lab, LabError, LabExecution, cache_key, find_labs, snippet_dependencies
+from hooks.labs import Lab, LabError, LabExecution, cache_key, find_labs, lab_source_uri, snippet_dependencies
 from snippets import labkit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +35,12 @@ def test_labs_are_the_py_files_of_any_labs_folder_keyed_by_path():
     assert (lab.name, lab.folder, lab.page_uri, lab.figures_folder) == (
         "calibration", "a/concept/labs", "a/concept/labs/calibration.ipynb", "a/concept/labs/figures"
     )
+
+
+def test_a_lab_page_leads_back_to_its_py():
+    assert lab_source_uri("a/concept/labs/calibration.ipynb") == "a/concept/labs/calibration.py"
+    assert lab_source_uri("a/concept/labs/index.md") is None
+    assert lab_source_uri("a/concept/notebook.ipynb") is None  # not in a labs/ folder: not a lab
 
 
 # ------------------------------------------------------------------ cache key

@@ -61,6 +61,19 @@ def test_computed_values_nested_calls_items_and_format_specs(tmp_path):
     assert question.answer == label_smoothing.optimal_logit_gap(1000, 0.1 * 1000 / 999)
 
 
+@pytest.mark.parametrize(("decimals", "tolerance", "shown"), [
+    (0, 50, "50"),  # .1g would print 5e+01
+    (0, 1500, "1,500"),
+    (3, None, "0.001"),  # the default: one unit in the last decimal
+    (2, 0.005, "0.005"),
+    (5, 0.00001, "0.00001"),
+])
+def test_tolerance_is_stated_without_exponent_notation(tmp_path, decimals, tolerance, shown):
+    entry = {**NUMERIC, "decimals": decimals} | ({"tolerance": tolerance} if tolerance is not None else {})
+    markup = quiz.quiz_markdown(read([entry], tmp_path), "x/page.md")
+    assert f"to {decimals} decimals; within ±{shown} counts</span>" in markup
+
+
 def test_choice_question(tmp_path):
     entry = {"id": "c", "prompt": "Which?", "explanation": "Because.", "learn": "#here",
              "choices": [{"text": "A", "why": "no"}, {"text": "B", "correct": True, "why": "yes"}]}

@@ -250,6 +250,19 @@ def test_markup_opens_at_step_zero_ready_for_a_first_experiment():
     assert buttons == [("play", "Play"), ("step", "+1 step"), ("decade", "×10 steps"), ("reset", "Reset")]
 
 
+PRESSED = re.compile(r"\b[Pp]ress(?:es|ed)?(?:\s+of)?\s+\*\*([^*]+)\*\*(?:\s+and\s+\*\*([^*]+)\*\*)?")
+
+
+def test_the_questions_name_the_buttons_as_labelled():
+    """A question that says "press **X**" names a button the reader can find by that label."""
+    labels = set(re.findall(r'data-ls-action="\w+"[^>]*>([^<]+)</button>', ge.logit_gap_explorer()))
+    pressed = [name for path in sorted(KIT.parent.rglob("*.questions.yml"))
+               for match in PRESSED.finditer(" ".join(path.read_text(encoding="utf-8").split()))
+               for name in match.groups() if name]
+    assert pressed, "the overview's quiz asks the reader to press the widget's buttons"
+    assert set(pressed) <= labels, f"{sorted(set(pressed) - labels)} are not button labels: {sorted(labels)}"
+
+
 def test_legend_and_loss_chart_say_what_is_drawn():
     html = ge.logit_gap_explorer()
     assert "trained on hard labels" in html and "trained on smoothed labels" in html

@@ -24,10 +24,15 @@
     } catch (error) { /* progress is a convenience: checking still works without it */ }
   }
 
-  /* "0.84", "0,84", "−1.5", "1,000", "9e-5" -> a number; anything else -> NaN. */
-  function parseNumber(text) {
+  /* "0.84", "0,84", "−1.5", "1,000", "9e-5" -> a number; anything else -> NaN.
+   * A comma: one comma and no point is a decimal comma when the question asks for decimals
+   * ("0,829" is 0.829, "1,250" is 1.25) and groups thousands when it asks for a whole number
+   * ("2,048" is 2048); commas grouping threes before a point, or several, group thousands
+   * ("1,234.5", "1,000,000"). `decimals` is the question's (hooks/quiz.py, data-decimals). */
+  function parseNumber(text, decimals) {
     var s = text.trim().replace(/[\s\u202f\u2009]/g, "").replace(/\u2212/g, "-");
-    if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
+    if (decimals > 0 && /^-?\d*,\d+$/.test(s)) s = s.replace(",", ".");
+    else if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, "");
     else if (/^-?\d*,\d+$/.test(s)) s = s.replace(",", ".");
     return s === "" || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s) ? NaN : Number(s);
   }
@@ -51,7 +56,7 @@
   /* true, false, or null when there is nothing to check yet (with the reason shown). */
   function grade(question, value) {
     if (question.dataset.kind === "numeric") {
-      var number = parseNumber(value);
+      var number = parseNumber(value, Number(question.dataset.decimals));
       if (isNaN(number)) return null;
       var tolerance = Number(question.dataset.tolerance);
       return Math.abs(number - Number(question.dataset.answer)) <= tolerance * (1 + 1e-9);
