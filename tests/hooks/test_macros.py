@@ -45,6 +45,16 @@ def test_reading_minutes_count_prose_and_skip_code_macros_and_tags():
     assert reading_minutes("") == 1
 
 
+def test_reading_minutes_keep_prose_after_a_less_than_sign_in_math():
+    from hooks.macros import reading_minutes
+
+    # A "<" in math is not a tag: the prose up to the next ">" (an arrow, a later tag) still counts.
+    prose = "word " * 1000
+    page = r"The gradient \(p_t - 1 < 0\) pushes up. " + prose + "<span class='x'>then</span> a -> b.\n"
+    assert reading_minutes(page) == 5
+    assert reading_minutes("<!-- " + "hidden " * 1000 + "-->" + "<br/>" + prose + "</p>") == 5
+
+
 def test_reading_time_sums_pages_and_names_a_missing_one(tmp_path):
     import pytest
 
