@@ -1,6 +1,8 @@
 """Presentation macros of hooks/macros.py: what they print."""
 
+import re
 import traceback
+from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
@@ -33,6 +35,25 @@ def test_interval_key_reads_the_notation_the_findings_print(tmp_path):
     assert f"*{example}*" in key and "between 0.4 and 2.0 with 95 % confidence" in key
     assert "[How to read a finding](labs/index.md)" in key
     assert "How to read" not in interval_key("elsewhere/page.md", tmp_path)  # no labs page beside it
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+# Macros that print an interval in the site's notation: "+1.2 [0.4, 2.0], n = 8".
+_PRINTS_AN_INTERVAL = re.compile(r"\{\{[^}]*\b(interval|finding)\(|\|\s*paired\b")
+
+
+@pytest.mark.parametrize("page", sorted(
+    str(p.relative_to(DOCS)) for p in DOCS.glob("domains/**/*.md")
+    if p.name != "index.md" or p.parent.name != "labs"  # a labs index holds the full key itself
+))
+def test_a_page_that_prints_an_interval_keys_its_first_one(page):
+    # docs/authors.md: "Put {{ interval_key() }} after the paragraph with a page's first finding".
+    blocks = re.split(r"\n\s*\n", (DOCS / page).read_text(encoding="utf-8"))
+    first = next((i for i, block in enumerate(blocks) if _PRINTS_AN_INTERVAL.search(block)), None)
+    if first is None:
+        return
+    assert blocks[first + 1].strip() == "{{ interval_key() }}", (
+        f"{page}: the paragraph with the first interval is not followed by {{{{ interval_key() }}}}")
 
 
 def test_reading_minutes_count_prose_and_skip_code_macros_and_tags():
