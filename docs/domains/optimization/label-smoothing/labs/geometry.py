@@ -310,7 +310,7 @@ lines = [
     f"Its change over the second half of training: "
     f"{findings.describe('gap_growth', 'smoothed', 'zero', higher='a rise', lower='a fall', null='none detectable')}. "
     f"With hard labels the gap ends at {findings.estimate('gap', 'hard')} and its change over the second half is "
-    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise: still growing', lower='a fall', null='not detectable')}.",
+    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise, so it is still growing', lower='a fall', null='not detectable')}.",
     f"* **Loss floor.** The smoothed training loss ends at {findings.estimate('loss', 'smoothed')} nats against the "
     f"floor H(y_s) = {FLOOR:.4f}: {findings.describe('loss', 'smoothed', 'floor', higher='above it', lower='below it', null='not detectably off it')}, "
     f"the gap left because training stops; the hard-label loss heads to 0 ({findings.estimate('loss', 'hard')}).",
@@ -332,7 +332,7 @@ summary = [
     f"* with α = {ALPHA:g} the logit gap settles {100 * relative_gap_error:.1f} % from the closed form "
     f"{GAP_STAR:.2f} and the loss {findings.arm('loss', 'smoothed').mean - FLOOR:+.4f} nats from its floor;",
     f"* with hard labels the gap's change over the second half of training is "
-    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise: still growing', lower='a fall', null='not detectable')};",
+    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise, so it is still growing', lower='a fall', null='not detectable')};",
     f"* smoothing makes the projected clusters {findings.describe('tightness', 'smoothed', 'hard', higher='looser', lower='tighter')}, "
     f"their centroid triangle {findings.verdict('regularity', 'smoothed', 'hard', higher='more equilateral', lower='less equilateral', null='not detectably more or less equilateral')} "
     f"and {findings.verdict('scale', 'smoothed', 'hard', higher='larger', lower='smaller', null='of no detectably different size')}.",
