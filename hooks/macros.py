@@ -64,8 +64,9 @@ def interval_key(page_uri: str, docs_dir: str | Path) -> str:
 
 #: Words a reader gets through in a minute of technical prose: the part opener's reading time.
 READING_WORDS_PER_MINUTE = 200
-# What a reader does not read as prose: fenced code, macro calls and tags, HTML tags.
-_NOT_PROSE = re.compile(r"^(`{3,}|~{3,}).*?^\1|\{\{.*?\}\}|\{%.*?%\}|<[^>]+>", re.S | re.M)
+# What a reader does not read as prose: fenced code, macro calls and tags, HTML tags and comments.
+# A tag is "<" then a letter, "/" or "!": a "<" in math (\(p_t - 1 < 0\)) is prose, not a tag.
+_NOT_PROSE = re.compile(r"^(`{3,}|~{3,}).*?^\1|\{\{.*?\}\}|\{%.*?%\}|<[A-Za-z/!][^<>]*>", re.S | re.M)
 
 
 def reading_minutes(markdown: str) -> int:

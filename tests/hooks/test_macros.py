@@ -1,6 +1,8 @@
 """Presentation macros of hooks/macros.py: what they print."""
 
+import re
 import traceback
+from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
@@ -35,6 +37,25 @@ def test_interval_key_reads_the_notation_the_findings_print(tmp_path):
     assert "How to read" not in interval_key("elsewhere/page.md", tmp_path)  # no labs page beside it
 
 
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+# Macros that print an interval in the site's notation: "+1.2 [0.4, 2.0], n = 8".
+_PRINTS_AN_INTERVAL = re.compile(r"\{\{[^}]*\b(interval|finding)\(|\|\s*paired\b")
+
+
+@pytest.mark.parametrize("page", sorted(
+    str(p.relative_to(DOCS)) for p in DOCS.glob("domains/**/*.md")
+    if p.name != "index.md" or p.parent.name != "labs"  # a labs index holds the full key itself
+))
+def test_a_page_that_prints_an_interval_keys_its_first_one(page):
+    # docs/authors.md: "Put {{ interval_key() }} after the paragraph with a page's first finding".
+    blocks = re.split(r"\n\s*\n", (DOCS / page).read_text(encoding="utf-8"))
+    first = next((i for i, block in enumerate(blocks) if _PRINTS_AN_INTERVAL.search(block)), None)
+    if first is None:
+        return
+    assert blocks[first + 1].strip() == "{{ interval_key() }}", (
+        f"{page}: the paragraph with the first interval is not followed by {{{{ interval_key() }}}}")
+
+
 def test_reading_minutes_count_prose_and_skip_code_macros_and_tags():
     from hooks.macros import reading_minutes
 
@@ -43,6 +64,16 @@ def test_reading_minutes_count_prose_and_skip_code_macros_and_tags():
     assert reading_minutes(prose) == 5
     assert reading_minutes(prose + fenced + "{{ lab('a')['b'] }} <div class='x'></div>") == 5
     assert reading_minutes("") == 1
+
+
+def test_reading_minutes_keep_prose_after_a_less_than_sign_in_math():
+    from hooks.macros import reading_minutes
+
+    # A "<" in math is not a tag: the prose up to the next ">" (an arrow, a later tag) still counts.
+    prose = "word " * 1000
+    page = r"The gradient \(p_t - 1 < 0\) pushes up. " + prose + "<span class='x'>then</span> a -> b.\n"
+    assert reading_minutes(page) == 5
+    assert reading_minutes("<!-- " + "hidden " * 1000 + "-->" + "<br/>" + prose + "</p>") == 5
 
 
 def test_reading_time_sums_pages_and_names_a_missing_one(tmp_path):

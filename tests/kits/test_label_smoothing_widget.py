@@ -105,6 +105,19 @@ def test_readout_at_the_defaults_is_confident_against_certain():
     assert "True-class probability: hard 0.9999, smoothed 0.9100, target 0.9100." in text
 
 
+def test_the_first_try_prompt_has_an_answer_to_find_at_the_defaults():
+    """The overview's first "Try:" asks whether each run's true-class probability passes the smoothed
+    target and whether the hard one stops rising: the smoothed run never passes it, the hard run does
+    and is still rising at the last step."""
+    d = ge.Descent(10, 0.1)
+    target = d.target("soft")[0]
+    soft = np.array([d.probabilities("soft", n)[0] for n in range(ge.STEPS + 1)])
+    hard = np.array([d.probabilities("hard", n)[0] for n in range(ge.STEPS + 1)])
+    assert soft.max() <= target + 1e-12
+    passes = int(np.argmax(hard > target))
+    assert 0 < passes < ge.STEPS and np.all(np.diff(hard) > 0)
+
+
 def test_sample_steps_cover_every_early_step_then_grow_by_five_percent():
     steps = ge.sample_steps()
     assert steps[0] == 0 and steps[-1] == ge.STEPS and steps[:21] == list(range(21))

@@ -701,3 +701,17 @@ def test_targets_must_be_probabilities():
         ValueError, match=r"targets must be finite, got nan at index \(0, 1\)"
     ):
         smooth_targets([[1.0, np.nan]], 0.1)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.2])
+def test_the_same_alpha_keeps_the_target_not_the_gap_when_k_grows(alpha):
+    """practice.md, "Mind K": keeping alpha nearly keeps the true-class target 1 - alpha + alpha/K
+    while the gap grows with K; keeping the gap at a larger K takes a larger alpha and a lower target."""
+    from scipy.optimize import brentq
+
+    target = lambda k, a: 1 - a + a / k  # noqa: E731
+    small, large = 10, 1000
+    assert abs(target(large, alpha) - target(small, alpha)) <= alpha / small
+    assert optimal_logit_gap(large, alpha) > optimal_logit_gap(small, alpha)
+    same_gap = brentq(lambda a: optimal_logit_gap(large, a) - optimal_logit_gap(small, alpha), 1e-9, 1 - 1e-9)
+    assert same_gap > alpha and target(large, same_gap) < target(small, alpha)

@@ -126,7 +126,7 @@
         (chart === "gap" ? "g*" : "H(y\u209b)") + "</text>";
     }
     var ns = samples(d.steps);
-    [[1, "soft"], [0, "hard"]].forEach(function (c) {   /* hard last: dashed over solid where equal */
+    [[1, "soft"], [0, "hard"]].forEach(function (c) {   /* hard last: on top where the two coincide */
       out += '<path class="ls-' + c[1] + '" clip-path="url(#ls-clip-' + chart + ')" d="M' + ns.map(function (n) {
         return f1(xOf(d, n)) + " " + f1(ax.y(values(d, chart, n)[c[0]]));
       }).join("L") + '"/>';

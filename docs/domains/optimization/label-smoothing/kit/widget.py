@@ -208,7 +208,7 @@ def chart_layer(d: Descent, chart: str) -> str:
         parts.append(f'<line class="ls-target" x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y:.1f}" y2="{y:.1f}"/>'
                      f'<text class="ls-target-label" x="{LEFT + PLOT_W + 7}" y="{label_y:.1f}">{name}</text>')
     samples = sample_steps()
-    for index, name in ((1, "soft"), (0, "hard")):   # hard drawn last: dashed over solid where equal
+    for index, name in ((1, "soft"), (0, "hard")):   # hard drawn last: on top where the two coincide
         points = "L".join(f"{x_of(n):.1f} {sy(d.values(chart, n)[index]):.1f}" for n in samples)
         parts.append(f'<path class="ls-{name}" clip-path="url(#ls-clip-{chart})" d="M{points}"/>')
     return "".join(parts)

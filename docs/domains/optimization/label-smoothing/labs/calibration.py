@@ -244,6 +244,9 @@ show_figure(draw_reliability, alt=(
 # temperature scaling of the hard-label models (mean ± one standard deviation over seeds).
 
 # %% tags=["figure:ece-vs-alpha", "fold"]
+ALPHA_LINEAR_BELOW = 0.002  # the α axis is logarithmic above this and linear below it, so α = 0 fits
+
+
 def draw_ece_vs_alpha(variant):
     c = variant.colors
     fig, ax = plt.subplots(figsize=variant.figsize(4.2 if variant.phone else 3.3))
@@ -259,13 +262,14 @@ def draw_ece_vs_alpha(variant):
     ts = findings.arm("ece", "temperature_scaled")
     ax.axhspan(ts.mean - ts.sd, ts.mean + ts.sd, color=c["orange"], alpha=0.3, linewidth=0)
     ax.axhline(ts.mean, color=c["orange"], linewidth=1.2, label="temperature scaling, α = 0")
-    ax.set_xscale("symlog", linthresh=0.002, linscale=0.5)
+    ax.set_xscale("symlog", linthresh=ALPHA_LINEAR_BELOW, linscale=0.5)
     ticks = [0, 0.005, 0.02, 0.1] if variant.phone else ALPHAS
     ax.set_xticks(ticks)
     ax.set_xticklabels([f"{a:g}" for a in ticks])
     ax.minorticks_off()
     ax.set_xlim(-0.0004, 0.26)
-    ax.set_xlabel("label smoothing α")
+    scale = f"log axis, linear below {ALPHA_LINEAR_BELOW:g}"
+    ax.set_xlabel(f"α ({scale})" if variant.phone else f"label smoothing α ({scale})")
     ax.set_ylabel(f"test ECE ({N_BINS} bins)")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left")
@@ -273,7 +277,7 @@ def draw_ece_vs_alpha(variant):
 
 
 show_figure(draw_ece_vs_alpha, alt=(
-    f"Test ECE against α (symmetric-log axis), mean ± sd over {len(SEEDS)} seeds. With {small['per_class']} images "
+    f"Test ECE against α (log axis, linear below {ALPHA_LINEAR_BELOW:g}), mean ± sd over {len(SEEDS)} seeds. With {small['per_class']} images "
     f"per class ECE falls from {findings.arm('ece', 'baseline').mean:.3f} at α = 0 to its lowest, "
     f"{min(findings.arm('ece', f'alpha_{a:g}').mean for a in positive):.3f}, at small α and rises to "
     f"{findings.arm('ece', 'alpha_0.2').mean:.3f} at α = 0.2; a band marks temperature scaling at "
@@ -479,6 +483,7 @@ results = {
         "n_bins": N_BINS,
     },
     "alphas": ALPHAS,
+    "alpha_axis_linear_below": ALPHA_LINEAR_BELOW,  # the ECE-against-α figure's axis (its captions say so)
     "best_alpha": best_alpha,
     "best_alpha_at_grid_edge": at_edge,
     "best_alpha_description": (f"{best_alpha:g}, chosen on validation from a grid that includes 0"

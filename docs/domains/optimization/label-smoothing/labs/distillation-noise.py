@@ -419,7 +419,7 @@ update_display(Markdown("\n".join(summary)), display_id="findings")
 results = {
     "data": {"dataset": "scikit-learn digits (real) with synthetic symmetric label noise",
              "n_train": int(len(data.y_train)), "seeds": len(SEEDS), "alpha": ALPHA,
-             "temperatures": list(TEMPERATURES), "soft_weight": SOFT_WEIGHT,
+             "temperatures": list(TEMPERATURES), "soft_weight": SOFT_WEIGHT, "noise_rates": list(NOISE_RATES),
              "teacher": list(TEACHER), "student": list(STUDENT),
              "teacher_epochs": TEACHER_EPOCHS, "student_epochs": STUDENT_EPOCHS},
     "distillation_beats_student_alone": {f"{rate:g}": {f"T={T:g}": works for (r, T), works in distillation_works.items()

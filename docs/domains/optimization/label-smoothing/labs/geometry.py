@@ -7,7 +7,7 @@
 # loss has a finite minimiser: every wrong-class logit equal, and the true-class logit above
 # them by
 #
-# $$\Delta^\star = \log\!\left(1 + \frac{K(1-\alpha)}{\alpha}\right),$$
+# $$g^{\ast} = \log\!\left(1 + \frac{K(1-\alpha)}{\alpha}\right),$$
 #
 # at which the loss equals its floor $H(y_s)$. With hard labels there is no minimiser: the
 # gradient $\mathrm{softmax}(z) - y$ never vanishes, and the gap keeps growing (the logit gap is
@@ -61,7 +61,7 @@ display(Markdown("*The findings appear here once the lab has run; they are compu
 display(Markdown(
     f"{len(y)} training images; MLP {' → '.join(map(str, SIZES))}; {len(SEEDS)} seeds, each trained "
     f"{STEPS} full-batch steps with hard labels and with α = {ALPHA:g}. Closed forms for K = {K}, "
-    f"α = {ALPHA:g}: gap Δ* = {GAP_STAR:.3f}, loss floor H(y_s) = {FLOOR:.3f} nats, top-class "
+    f"α = {ALPHA:g}: gap g\\* = {GAP_STAR:.3f}, loss floor H(y_s) = {FLOOR:.3f} nats, top-class "
     f"probability 1 − α + α/K = {P_STAR:.2f}."
 ))
 
@@ -70,7 +70,7 @@ display(Markdown(
 #
 # For a training example with label $y$ the recorded gap is $z_y - \frac{1}{K-1}\sum_{j\ne y} z_j$,
 # the true logit's margin over the *average* wrong logit, averaged over the training set. At the
-# smoothed optimum every wrong logit is equal, so this is then exactly $\Delta^\star$. We also
+# smoothed optimum every wrong logit is equal, so this is then exactly $g^{\ast}$. We also
 # record the spread of the wrong logits (their standard deviation within an example), which the
 # optimum drives to zero, and the mean top-class probability, whose optimum is $1-\alpha+\alpha/K$.
 
@@ -136,7 +136,7 @@ def draw_training(variant):
             ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=colour, alpha=0.25, linewidth=0)
         run_lines.append(line)
     closed_form = ax_gap.axhline(GAP_STAR, color=c["reference"], linestyle="--", linewidth=1.1,
-                                 label=f"closed form {GAP_STAR:.2f}")
+                                 label=f"closed form $g^*$ = {GAP_STAR:.2f}")
     floors = [ax_loss.axhline(FLOOR, color=c["reference"], linestyle="--", linewidth=1.1,
                               label=f"floor $H(y_s)$ = {FLOOR:.2f}"),
               ax_loss.axhline(0.0, color=c["grey"], linestyle=":", linewidth=1.1, label="hard-label floor 0")]
@@ -310,7 +310,7 @@ lines = [
     f"Its change over the second half of training: "
     f"{findings.describe('gap_growth', 'smoothed', 'zero', higher='a rise', lower='a fall', null='none detectable')}. "
     f"With hard labels the gap ends at {findings.estimate('gap', 'hard')} and its change over the second half is "
-    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise: still growing', lower='a fall', null='not detectable')}.",
+    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise, so it is still growing', lower='a fall', null='not detectable')}.",
     f"* **Loss floor.** The smoothed training loss ends at {findings.estimate('loss', 'smoothed')} nats against the "
     f"floor H(y_s) = {FLOOR:.4f}: {findings.describe('loss', 'smoothed', 'floor', higher='above it', lower='below it', null='not detectably off it')}, "
     f"the gap left because training stops; the hard-label loss heads to 0 ({findings.estimate('loss', 'hard')}).",
@@ -332,7 +332,7 @@ summary = [
     f"* with α = {ALPHA:g} the logit gap settles {100 * relative_gap_error:.1f} % from the closed form "
     f"{GAP_STAR:.2f} and the loss {findings.arm('loss', 'smoothed').mean - FLOOR:+.4f} nats from its floor;",
     f"* with hard labels the gap's change over the second half of training is "
-    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise: still growing', lower='a fall', null='not detectable')};",
+    f"{findings.describe('gap_growth', 'hard', 'zero', higher='a rise, so it is still growing', lower='a fall', null='not detectable')};",
     f"* smoothing makes the projected clusters {findings.describe('tightness', 'smoothed', 'hard', higher='looser', lower='tighter')}, "
     f"their centroid triangle {findings.verdict('regularity', 'smoothed', 'hard', higher='more equilateral', lower='less equilateral', null='not detectably more or less equilateral')} "
     f"and {findings.verdict('scale', 'smoothed', 'hard', higher='larger', lower='smaller', null='of no detectably different size')}.",
@@ -378,7 +378,7 @@ show_results(results)
 #
 # * **A larger α.** Set `ALPHA = 0.2`. Predict first: does the smoothed network's final gap
 #   grow or shrink, and where does it stop? Run: it ends smaller than at α = 0.1 on every
-#   seed, again close to the closed-form Δ\* printed above (which shrinks with α).
+#   seed, again close to the closed-form g\* printed above (which shrinks with α).
 # * **Train for half as long.** Set `STEPS = 300`. Predict: which arm's final gap moves? Run:
 #   the hard-label gap ends lower on every seed, because it was still growing; the smoothed gap
-#   had already settled near Δ\* and moves far less.
+#   had already settled near g\* and moves far less.

@@ -20,7 +20,7 @@ def test_a_larger_alpha_ends_with_a_smaller_gap_near_its_closed_form(run_lab):
     assert after["GAP_STAR"] < before["GAP_STAR"]
     for old, new in zip(final_gaps(before, "smoothed"), final_gaps(after, "smoothed"), strict=True):
         assert new < old, (old, new)
-        # "close to Δ*": nearer to the new closed form than the two closed forms are to each other
+        # "close to g*": nearer to the new closed form than the two closed forms are to each other
         assert abs(new - after["GAP_STAR"]) < (before["GAP_STAR"] - after["GAP_STAR"]) / 4, (new, after["GAP_STAR"])
 
 
