@@ -37,6 +37,7 @@ def vector(values, digits: int = 3) -> str:
 
 
 #: The made-up comparison the interval key reads aloud: formatted like every finding on the site.
+_SPREAD_EXAMPLE = {"mean": 0.9, "sd": 0.02}  # how the findings macros print one arm's runs
 _KEY_EXAMPLE = stats.PairedComparison(a="a", b="b", n=8, mean_a=0.0, mean_b=0.0, mean_difference=1.2,
                                       low=0.4, high=2.0, p_value=0.01)
 
@@ -58,7 +59,8 @@ def interval_key(page_uri: str, docs_dir: str | Path) -> str:
         f"random seed, which varies training only: the test images are the same), and that the true mean "
         f"difference lies between {low} and {high} with 95 % confidence. A direction word (\"higher\", "
         f"\"better\") needs an interval that excludes 0 and a p-value that stays below 0.05 after adjusting for the "
-        f'number of comparisons the lab makes; otherwise the finding reads "no detectable difference".{more}</p>'
+        f'number of comparisons the lab makes; otherwise the finding reads "no detectable difference". A single '
+        f"value written *{stats.format_estimate(_SPREAD_EXAMPLE, 2)}* is a mean ± standard deviation over the runs.{more}</p>"
     )
 
 

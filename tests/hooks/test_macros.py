@@ -34,6 +34,7 @@ def test_interval_key_reads_the_notation_the_findings_print(tmp_path):
     example = stats.format_difference(stats.PairedComparison("a", "b", 8, 0, 0, 1.2, 0.4, 2.0, 0.01), 1)
     assert f"*{example}*" in key and "between 0.4 and 2.0 with 95 % confidence" in key
     assert "[How to read a finding](labs/index.md)" in key
+    assert f"*{stats.format_estimate({'mean': 0.9, 'sd': 0.02}, 2)}* is a mean ± standard deviation" in key
     assert "How to read" not in interval_key("elsewhere/page.md", tmp_path)  # no labs page beside it
 
 
