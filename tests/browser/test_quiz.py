@@ -132,8 +132,10 @@ def test_an_edited_question_forgets_its_old_answer(open_page):
     assert NUMERIC not in json.loads(page.evaluate(f"localStorage.getItem('{key}') || '{{}}'"))
 
 
-def test_keyboard_only(open_page):
-    page, _ = open_page(CONCEPT)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_keyboard_only(open_page, width, scheme):
+    page, _ = open_page(CONCEPT, width=width, scheme=scheme)
     page.wait_for_selector("details.quiz[data-quiz-ready]", state="attached")
     summary = page.locator("details.quiz > summary")
     summary.focus()
@@ -173,8 +175,9 @@ def test_without_javascript_every_answer_is_behind_a_fold(open_page):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_on_an_answered_quiz(open_page, scheme):
-    page, _ = open_quiz(open_page, scheme=scheme)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_on_an_answered_quiz(open_page, width, scheme):
+    page, _ = open_quiz(open_page, width=width, scheme=scheme)
     answer_numeric(page, NUMERIC, "1")
     answer_choice(page, CHOICE, RIGHT_CHOICE)
     page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
