@@ -14,6 +14,12 @@
  *    src against its address, but not srcset (a figure's phone and dark variants): the browser
  *    resolves those when it loads them, and after Back the address is already the previous
  *    page's while this page is still shown. Each srcset is made absolute once its page is in place.
+ *
+ * 3. A page opened at an address with a heading's hash lands on that heading even when its layout
+ *    moves while it loads. The browser scrolls to the heading as soon as it exists and keeps it in
+ *    view only roughly until the load event (without the heading's scroll margin, and not after a
+ *    block above it grows and shrinks again, as a loaded clean-clone test run recorded), so once
+ *    the page has loaded, the heading is scrolled to again, unless the reader has scrolled.
  */
 (function () {
   "use strict";
@@ -37,4 +43,17 @@
   history.replaceState = function () {
     if (!fetching) return replaceState.apply(history, arguments);
   };
+
+  /* The hash the page opened at (after moved-anchors.js has followed an old one), read before
+     navigation.tracking can rewrite it to whichever heading a moving layout brought into view. */
+  var opened = null;
+  document$.subscribe(function () { if (opened === null) opened = location.hash; });
+  var readerScrolled = false;
+  ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (type) {
+    window.addEventListener(type, function () { readerScrolled = true; }, { capture: true, passive: true, once: true });
+  });
+  window.addEventListener("load", function () {
+    var target = opened && document.getElementById(decodeURIComponent(opened.slice(1)));
+    if (target && !readerScrolled) target.scrollIntoView();
+  });
 })();
